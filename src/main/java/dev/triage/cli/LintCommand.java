@@ -1,0 +1,37 @@
+package dev.triage.cli;
+
+import dev.triage.rules.CelEnvironment;
+import dev.triage.rules.RuleCompiler;
+import dev.triage.rules.RuleError;
+import dev.triage.rules.RuleFiles;
+import dev.triage.rules.RuleSnapshot;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code triage lint <dir>}: every problem in every rule file, with file:line:column. */
+@Command(name = "lint", description = "Check rule files; print every problem with file:line:column.")
+final class LintCommand implements Callable<Integer> {
+  @Parameters(index = "0", defaultValue = "rules", description = "rules directory or file (default: rules)")
+  Path rules;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    for (RuleError error : snapshot.errors()) {
+      err.println(error);
+    }
+    out.printf("%s: %d policies, %d bindings, %d param objects, %d problems%n", rules, snapshot.policyCount(),
+        snapshot.validating().stream().filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
+        snapshot.errors().size());
+    return snapshot.errors().isEmpty() ? 0 : 1;
+  }
+}

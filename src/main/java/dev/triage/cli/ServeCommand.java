@@ -1,0 +1,87 @@
+package dev.triage.cli;
+
+import dev.triage.certs.DevCertificates;
+import dev.triage.cluster.ClusterView;
+import dev.triage.rules.CelEnvironment;
+import dev.triage.rules.Engine;
+import dev.triage.rules.RuleCompiler;
+import dev.triage.rules.RuleError;
+import dev.triage.rules.RuleFiles;
+import dev.triage.rules.RuleSnapshot;
+import dev.triage.server.AdmissionServer;
+import dev.triage.server.DecisionLog;
+import dev.triage.server.ReviewHandler;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code triage serve}: the HTTPS admission webhook. */
+@Command(name = "serve", description = "Serve /validate and /mutate over HTTPS with the rules in --rules.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
+  Path rules;
+
+  @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--cert", description = "serving certificate chain (PEM); without it, development certificates are used")
+  Path cert;
+
+  @Option(names = "--key", description = "private key of --cert (PEM)")
+  Path key;
+
+  @Option(names = "--dev-certs", defaultValue = "certs/dev",
+      description = "where development certificates are kept when --cert is not given (default: ${DEFAULT-VALUE})")
+  Path devCerts;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if ((cert == null) != (key == null)) {
+      throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both or neither");
+    }
+    Clock clock = Clock.systemUTC();
+    if (cert == null) {
+      DevCertificates.Paths dev = DevCertificates.ensure(devCerts, clock);
+      cert = dev.cert();
+      key = dev.key();
+      out.printf("development certificates in %s; trust the CA with: curl --cacert %s ...%n", devCerts, dev.caCert());
+    }
+    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
+    for (RuleError error : snapshot.errors()) {
+      err.println(error);
+    }
+    DecisionLog log = new DecisionLog(System.out, clock);
+    Engine engine = new Engine(() -> snapshot, ClusterView.EMPTY, clock);
+    Vertx vertx = Vertx.vertx();
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
+        new AdmissionServer.Config(host, port, cert, key));
+    int bound = server.start().await();
+    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
+        snapshot.policyCount(), rules, snapshot.errors().size());
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      vertx.close().await();
+      stopped.countDown();
+    }, "triage-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.triage.rules;
+
+import dev.cel.common.values.NullValue;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelVariableResolver;
+import dev.triage.admission.AdmissionRequest;
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The names an expression of one policy sees for one request: {@code object},
+ * {@code oldObject}, {@code request}, {@code params}, {@code namespaceObject} and
+ * {@code variables}. Variables are computed on first use and remembered, as in Kubernetes,
+ * so an error in a variable surfaces only in an expression that reads it.
+ */
+final class Activation implements CelVariableResolver {
+  private final AdmissionRequest request;
+  private final Object params;
+  private final Object namespaceObject;
+  private final Variables variables;
+
+  Activation(AdmissionRequest request, Object params, Object namespaceObject, List<NamedExpression> declared) {
+    this.request = request;
+    this.params = orNull(params);
+    this.namespaceObject = orNull(namespaceObject);
+    this.variables = new Variables(declared);
+  }
+
+  @Override
+  public Optional<Object> find(String name) {
+    return Optional.ofNullable(switch (name) {
+      case "object" -> orNull(request.object());
+      case "oldObject" -> orNull(request.oldObject());
+      case "request" -> request.raw();
+      case "params" -> params;
+      case "namespaceObject" -> namespaceObject;
+      case "variables" -> variables;
+      default -> null;
+    });
+  }
+
+  private static Object orNull(Object value) {
+    return value == null ? NullValue.NULL_VALUE : value;
+  }
+
+  /** Thrown out of a variable lookup; CEL treats it as an error value, so {@code ||} and {@code &&} can absorb it. */
+  static final class VariableException extends IllegalStateException {
+    VariableException(String name, Throwable cause) {
+      super("variables." + name + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private final class Variables extends AbstractMap<String, Object> {
+    private final List<NamedExpression> declared;
+    private final Map<String, Object> values = new HashMap<>(4);
+
+    Variables(List<NamedExpression> declared) {
+      this.declared = declared;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return declared.stream().anyMatch(v -> v.name().equals(key));
+    }
+
+    @Override
+    public Object get(Object key) {
+      Object known = values.get(key);
+      if (known != null) {
+        if (known instanceof VariableException failure) {
+          throw failure;
+        }
+        return known;
+      }
+      for (NamedExpression variable : declared) {
+        if (variable.name().equals(key)) {
+          Object value;
+          try {
+            value = variable.expression().eval(Activation.this);
+          } catch (CelEvaluationException | RuntimeException e) {
+            value = e instanceof VariableException v ? v : new VariableException(variable.name(), e);
+          }
+          values.put(variable.name(), value);
+          return get(key);
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      // Only reached by whole-map operations (printing variables); evaluate everything then.
+      Map<String, Object> all = new HashMap<>();
+      for (NamedExpression variable : declared) {
+        try {
+          all.put(variable.name(), get(variable.name()));
+        } catch (VariableException e) {
+          // an erroring variable is left out of a whole-map view
+        }
+      }
+      return all.entrySet();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.triage.rules;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.triage.rules.cel.KubernetesCelLibrary;
+
+/**
+ * The CEL environment of admission policies, as Kubernetes defines it: standard macros,
+ * optional types, the strings extension and the Kubernetes libraries, with every input typed
+ * {@code dyn} (objects are evaluated as parsed JSON maps). Limits keep a hostile rule from
+ * stalling the server.
+ */
+public final class CelEnvironment {
+  /** Iterations one comprehension may take; Kubernetes' cost budget allows about this much. */
+  public static final int MAX_ITERATIONS = 100_000;
+  /** Longest expression accepted, in code points (Kubernetes' own limit is 5 KiB for most fields). */
+  public static final int MAX_EXPRESSION_LENGTH = 10_000;
+
+  public static final String[] VARIABLES = {"object", "oldObject", "request", "params", "namespaceObject"};
+
+  private final Cel cel;
+
+  public CelEnvironment() {
+    CelOptions options = CelOptions.current()
+        .enableOptionalSyntax(true)
+        .enableHeterogeneousNumericComparisons(true)
+        .comprehensionMaxIterations(MAX_ITERATIONS)
+        .maxExpressionCodePointSize(MAX_EXPRESSION_LENGTH)
+        .maxRegexProgramSize(1_000)
+        .build();
+    var builder = CelFactory.standardCelBuilder()
+        .setOptions(options)
+        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE)
+        .addRuntimeLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE)
+        .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN));
+    for (String name : VARIABLES) {
+      builder.addVar(name, SimpleType.DYN);
+    }
+    this.cel = builder.build();
+  }
+
+  /**
+   * Parses, checks and plans an expression.
+   *
+   * @throws CelValidationException with issues carrying line and column within {@code text}
+   */
+  public Expression compile(String text) throws CelValidationException {
+    CelAbstractSyntaxTree ast = cel.compile(text).getAst();
+    try {
+      return new Expression(text, cel.createProgram(ast));
+    } catch (CelEvaluationException e) {
+      throw new IllegalStateException("checked expression could not be planned: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.triage.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, compiled rule set: what one review is evaluated against. Swapped whole on
+ * reload, so a review never sees half of an edit.
+ *
+ * @param errors problems found while loading; the rules they concern are not in the snapshot
+ */
+public record RuleSnapshot(List<Bound<ValidatingPolicy>> validating, List<Map<String, Object>> params,
+    List<RuleError> errors) {
+
+  public static final RuleSnapshot EMPTY = new RuleSnapshot(List.of(), List.of(), List.of());
+
+  /** A policy together with one of its bindings: the unit that is matched and evaluated. */
+  public record Bound<P>(PolicyBase base, P policy, PolicyBinding binding) {}
+
+  public int policyCount() {
+    return (int) validating.stream().map(b -> b.base().name()).distinct().count();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.triage.rules;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.triage.admission.AdmissionRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Evaluates one bound validating policy, with one params object, against one request. */
+final class ValidationEvaluator {
+  private final Clock clock;
+  private final Instant deadline;
+
+  ValidationEvaluator(Clock clock, Instant deadline) {
+    this.clock = clock;
+    this.deadline = deadline;
+  }
+
+  /**
+   * @param failures receives each failed validation
+   * @param annotations receives each audit annotation (key already prefixed with the policy name)
+   */
+  void evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, AdmissionRequest request, Object params,
+      Map<String, Object> namespaceObject, Consumer<Failure> failures, Map<String, String> annotations) {
+    PolicyBase base = bound.base();
+    Activation activation = new Activation(request, params, namespaceObject, base.variables());
+    for (NamedExpression condition : base.matchConditions()) {
+      Object result;
+      try {
+        result = eval(condition.expression(), activation);
+      } catch (EvaluationError e) {
+        if (base.failClosed()) {
+          failures.accept(failure(bound, -1, "matchCondition " + condition.name() + ": " + e.getMessage(), "Invalid", 422));
+        }
+        return;
+      }
+      if (!Boolean.TRUE.equals(result)) {
+        return;
+      }
+    }
+    List<Validation> validations = bound.policy().validations();
+    for (int i = 0; i < validations.size(); i++) {
+      Validation validation = validations.get(i);
+      try {
+        Object result = eval(validation.expression(), activation);
+        if (Boolean.TRUE.equals(result)) {
+          continue;
+        }
+        if (!(result instanceof Boolean)) {
+          throw new EvaluationError("expression must evaluate to a bool, got " + typeName(result));
+        }
+        failures.accept(failure(bound, i, message(validation, activation), validation.reason(), validation.code()));
+      } catch (EvaluationError e) {
+        if (base.failClosed()) {
+          failures.accept(failure(bound, i, "validations[" + i + "]: " + e.getMessage(), "Invalid", 422));
+        }
+      }
+    }
+    for (AuditAnnotation audit : bound.policy().auditAnnotations()) {
+      try {
+        if (eval(audit.valueExpression(), activation) instanceof String value && !value.isEmpty()) {
+          annotations.put(base.name() + "/" + audit.key(), value);
+        }
+      } catch (EvaluationError e) {
+        // An audit annotation that cannot be computed adds nothing; it never changes the verdict.
+      }
+    }
+  }
+
+  private Object eval(Expression expression, Activation activation) throws EvaluationError {
+    if (clock.instant().isAfter(deadline)) {
+      throw new EvaluationError("not evaluated: the review's deadline has passed");
+    }
+    try {
+      return expression.eval(activation);
+    } catch (CelEvaluationException | RuntimeException e) {
+      throw new EvaluationError(e.getMessage());
+    }
+  }
+
+  private String message(Validation validation, Activation activation) {
+    if (validation.messageExpression() != null) {
+      try {
+        if (eval(validation.messageExpression(), activation) instanceof String text && !text.isBlank()
+            && text.indexOf('\n') < 0) {
+          return text;
+        }
+      } catch (EvaluationError e) {
+        // Kubernetes falls back to the static message when messageExpression fails.
+      }
+    }
+    if (!validation.message().isEmpty()) {
+      return validation.message();
+    }
+    return "failed expression: " + validation.expression().text().strip();
+  }
+
+  private static Failure failure(RuleSnapshot.Bound<ValidatingPolicy> bound, int index, String message,
+      String reason, int code) {
+    return new Failure(bound.base().name(), bound.binding(), index, message, reason, code);
+  }
+
+  private static String typeName(Object value) {
+    return value == null ? "null" : value.getClass().getSimpleName();
+  }
+
+  /** An expression that raised an error, ran out of budget or of time. */
+  static final class EvaluationError extends Exception {
+    EvaluationError(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

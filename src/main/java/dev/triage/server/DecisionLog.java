@@ -1,0 +1,97 @@
+package dev.triage.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.triage.admission.AdmissionRequest;
+import dev.triage.admission.ReviewCodec;
+import dev.triage.rules.Decision;
+import dev.triage.rules.Failure;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.time.Clock;
+
+/**
+ * One JSON line per decision: who asked for what, which rules matched and failed, how long it
+ * took. Never object bodies, field values or denial messages, which may quote patient data.
+ */
+public final class DecisionLog {
+  private final PrintStream out;
+  private final Clock clock;
+
+  public DecisionLog(PrintStream out, Clock clock) {
+    this.out = out;
+    this.clock = clock;
+  }
+
+  void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, long nanos) {
+    write(json -> {
+      json.writeStringField("event", "decision");
+      fields(json, endpoint, request);
+      json.writeBooleanField("allowed", decision.response().allowed());
+      json.writeArrayFieldStart("matched");
+      for (String policy : decision.matched()) {
+        json.writeString(policy);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("failed");
+      for (Failure failure : decision.failures()) {
+        json.writeString(failure.policy());
+      }
+      json.writeEndArray();
+      json.writeNumberField("warnings", decision.response().warnings().size());
+      json.writeNumberField("patchBytes", decision.response().patch() == null ? 0 : decision.response().patch().length);
+      json.writeNumberField("micros", nanos / 1_000);
+    });
+  }
+
+  void rejected(Endpoint endpoint, int status, String reason) {
+    write(json -> {
+      json.writeStringField("event", "rejected");
+      json.writeStringField("endpoint", endpoint.path());
+      json.writeNumberField("status", status);
+      json.writeStringField("reason", reason);
+    });
+  }
+
+  void timedOut(Endpoint endpoint, AdmissionRequest request) {
+    write(json -> {
+      json.writeStringField("event", "timeout");
+      fields(json, endpoint, request);
+    });
+  }
+
+  public void info(String message) {
+    write(json -> {
+      json.writeStringField("event", "info");
+      json.writeStringField("message", message);
+    });
+  }
+
+  private static void fields(JsonGenerator json, Endpoint endpoint, AdmissionRequest request) throws IOException {
+    json.writeStringField("endpoint", endpoint.path());
+    json.writeStringField("uid", request.uid());
+    json.writeStringField("operation", request.operation());
+    json.writeStringField("kind", request.kind());
+    json.writeStringField("namespace", request.namespace());
+    json.writeStringField("name", request.name());
+    json.writeStringField("user", request.userName());
+    json.writeBooleanField("dryRun", request.dryRun());
+  }
+
+  private interface Fields {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private void write(Fields fields) {
+    StringWriter line = new StringWriter(256);
+    try (JsonGenerator json = ReviewCodec.json().createGenerator(line)) {
+      json.writeStartObject();
+      json.writeStringField("time", clock.instant().toString());
+      fields.write(json);
+      json.writeEndObject();
+    } catch (IOException e) {
+      return; // a log line that cannot be formatted is dropped, never the request
+    }
+    out.println(line);
+  }
+}

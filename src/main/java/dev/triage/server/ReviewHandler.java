@@ -1,0 +1,63 @@
+package dev.triage.server;
+
+import dev.triage.admission.AdmissionRequest;
+import dev.triage.admission.AdmissionResponse;
+import dev.triage.admission.BadReviewException;
+import dev.triage.admission.ReviewCodec;
+import dev.triage.rules.Decision;
+import dev.triage.rules.Engine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * AdmissionReview bytes in, AdmissionReview bytes out: parse, ask the engine, write. Knows
+ * nothing of rule semantics; the engine decides.
+ */
+public final class ReviewHandler {
+  private final Engine engine;
+  private final DecisionLog log;
+  private final Clock clock;
+
+  public ReviewHandler(Engine engine, DecisionLog log, Clock clock) {
+    this.engine = engine;
+    this.log = log;
+    this.clock = clock;
+  }
+
+  /** Parses a review; a bad one is logged (reason only) and rethrown for a 4xx answer. */
+  public AdmissionRequest parse(Endpoint endpoint, byte[] body) throws BadReviewException {
+    try {
+      return ReviewCodec.parse(body);
+    } catch (BadReviewException e) {
+      log.rejected(endpoint, e.status(), e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Decides a parsed review; the engine stops evaluating once {@code budget} has passed. */
+  public Reply decide(Endpoint endpoint, AdmissionRequest request, Duration budget) {
+    long started = System.nanoTime();
+    Instant deadline = clock.instant().plus(budget);
+    Decision decision = endpoint == Endpoint.VALIDATE
+        ? engine.validate(request, deadline)
+        : engine.mutate(request, deadline);
+    log.decided(endpoint, request, decision, System.nanoTime() - started);
+    return new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);
+  }
+
+  /**
+   * The answer when the engine did not finish in time: validation fails closed, mutation is
+   * skipped (validation re-checks whatever mutation would have fixed).
+   */
+  Reply timedOut(Endpoint endpoint, AdmissionRequest request, Duration timeout) {
+    log.timedOut(endpoint, request);
+    String uid = request.uid();
+    String message = "Triage could not decide within " + timeout.toMillis() + " ms; try again";
+    AdmissionResponse response = endpoint == Endpoint.VALIDATE
+        ? new AdmissionResponse(false, 504, "Timeout", message, java.util.List.of(), java.util.Map.of(), null)
+        : new AdmissionResponse(true, 200, "", "", java.util.List.of("triage: mutation skipped: " + message),
+            java.util.Map.of(), null);
+    return new Reply(200, ReviewCodec.write(uid, response), true);
+  }
+}
