@@ -22,12 +22,20 @@ final class Activation implements CelVariableResolver {
   private final Object params;
   private final Object namespaceObject;
   private final Variables variables;
+  private final long deadlineNanos;
 
-  Activation(AdmissionRequest request, Object params, Object namespaceObject, List<NamedExpression> declared) {
+  Activation(AdmissionRequest request, Object params, Object namespaceObject, List<NamedExpression> declared,
+      long deadlineNanos) {
     this.request = request;
+    this.deadlineNanos = deadlineNanos;
     this.params = orNull(params);
     this.namespaceObject = orNull(namespaceObject);
     this.variables = new Variables(declared);
+  }
+
+  /** Evaluates one of the policy's expressions against these names. */
+  Object eval(Expression expression) throws CelEvaluationException {
+    return expression.eval(this, deadlineNanos);
   }
 
   @Override
@@ -80,7 +88,7 @@ final class Activation implements CelVariableResolver {
         if (variable.name().equals(key)) {
           Object value;
           try {
-            value = variable.expression().eval(Activation.this);
+            value = variable.expression().eval(Activation.this, deadlineNanos);
           } catch (CelEvaluationException | RuntimeException e) {
             value = e instanceof VariableException v ? v : new VariableException(variable.name(), e);
           }

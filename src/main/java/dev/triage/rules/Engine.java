@@ -44,7 +44,7 @@ public final class Engine {
     RuleSnapshot snapshot = rules.get();
     Map<String, Object> namespaceObject = namespaceObject(request);
     Map<String, String> namespaceLabels = AdmissionRequest.labels(namespaceObject);
-    ValidationEvaluator evaluator = new ValidationEvaluator(clock, deadline);
+    ValidationEvaluator evaluator = new ValidationEvaluator(deadlineNanos(deadline));
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -70,6 +70,17 @@ public final class Engine {
       }
     }
     return new Decision(respond(failures, annotations), List.copyOf(matched), List.copyOf(failures));
+  }
+
+  /** Converts a wall-clock deadline to the monotonic clock evaluation budgets use. */
+  private long deadlineNanos(Instant deadline) {
+    long remaining;
+    try {
+      remaining = java.time.Duration.between(clock.instant(), deadline).toNanos();
+    } catch (ArithmeticException e) {
+      remaining = Long.MAX_VALUE / 2; // effectively no deadline (Instant.MAX)
+    }
+    return System.nanoTime() + Math.min(remaining, Long.MAX_VALUE / 2);
   }
 
   /** Mutation arrives with MutatingAdmissionPolicy support; until then every request is admitted unchanged. */

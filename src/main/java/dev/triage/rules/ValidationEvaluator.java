@@ -2,20 +2,17 @@ package dev.triage.rules;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.triage.admission.AdmissionRequest;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /** Evaluates one bound validating policy, with one params object, against one request. */
 final class ValidationEvaluator {
-  private final Clock clock;
-  private final Instant deadline;
+  private final long deadlineNanos;
 
-  ValidationEvaluator(Clock clock, Instant deadline) {
-    this.clock = clock;
-    this.deadline = deadline;
+  /** @param deadlineNanos a {@link System#nanoTime()} value after which evaluation stops */
+  ValidationEvaluator(long deadlineNanos) {
+    this.deadlineNanos = deadlineNanos;
   }
 
   /**
@@ -25,7 +22,7 @@ final class ValidationEvaluator {
   void evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, AdmissionRequest request, Object params,
       Map<String, Object> namespaceObject, Consumer<Failure> failures, Map<String, String> annotations) {
     PolicyBase base = bound.base();
-    Activation activation = new Activation(request, params, namespaceObject, base.variables());
+    Activation activation = new Activation(request, params, namespaceObject, base.variables(), deadlineNanos);
     for (NamedExpression condition : base.matchConditions()) {
       Object result;
       try {
@@ -70,11 +67,11 @@ final class ValidationEvaluator {
   }
 
   private Object eval(Expression expression, Activation activation) throws EvaluationError {
-    if (clock.instant().isAfter(deadline)) {
-      throw new EvaluationError("not evaluated: the review's deadline has passed");
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new EvaluationError("not evaluated: the review's deadline passed");
     }
     try {
-      return expression.eval(activation);
+      return activation.eval(expression);
     } catch (CelEvaluationException | RuntimeException e) {
       throw new EvaluationError(e.getMessage());
     }
