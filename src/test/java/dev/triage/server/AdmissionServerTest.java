@@ -30,14 +30,11 @@ class AdmissionServerTest {
   private static final String OK_CONTAINER = "[{\"name\":\"app\",\"image\":\"registry.local/ehr:1.4.2\"}]";
   private static final String TEAM = "{\"team\":\"records\"}";
 
-  @TempDir
-  Path certs;
-
   RunningServer server;
   HttpClient http1;
 
   @BeforeAll
-  void start() throws Exception {
+  void start(@TempDir Path certs) throws Exception {
     server = new RunningServer(Path.of("src/test/resources/server-rules"), certs);
     http1 = server.client(HttpClient.Version.HTTP_1_1);
   }

@@ -30,14 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTest {
   private static final String SECRET = "hunter2-patient-0042";
 
-  @TempDir
-  Path certs;
-
   RunningServer server;
   HttpClient client;
 
   @BeforeAll
-  void start() throws Exception {
+  void start(@TempDir Path certs) throws Exception {
     server = new RunningServer(Path.of("src/test/resources/server-rules"), certs);
     client = server.client(HttpClient.Version.HTTP_1_1);
   }
