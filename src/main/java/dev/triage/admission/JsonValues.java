@@ -59,8 +59,10 @@ public final class JsonValues {
       case VALUE_STRING:
         return parser.getText();
       case VALUE_NUMBER_INT:
-        return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-            ? parser.getDoubleValue() : parser.getLongValue();
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          return parser.getDoubleValue(); // beyond int64: CEL has no bigger integer
+        }
+        return parser.getLongValue();
       case VALUE_NUMBER_FLOAT:
         return parser.getDoubleValue();
       case VALUE_TRUE:

@@ -34,7 +34,7 @@ public final class CelEnvironment {
         .enableHeterogeneousNumericComparisons(true)
         .comprehensionMaxIterations(MAX_ITERATIONS)
         .maxExpressionCodePointSize(MAX_EXPRESSION_LENGTH)
-        .maxRegexProgramSize(1_000)
+        .maxRegexProgramSize(10_000)
         .build();
     var builder = CelFactory.standardCelBuilder()
         .setOptions(options)
