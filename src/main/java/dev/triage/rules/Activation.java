@@ -19,14 +19,19 @@ import java.util.Set;
  */
 final class Activation implements CelVariableResolver {
   private final AdmissionRequest request;
+  private final Object object;
   private final Object params;
   private final Object namespaceObject;
   private final Variables variables;
+  private final Map<String, Object> cluster;
   private final long deadlineNanos;
 
-  Activation(AdmissionRequest request, Object params, Object namespaceObject, List<NamedExpression> declared,
-      long deadlineNanos) {
+  /** @param object what {@code object} is: the request's object as mutated so far */
+  Activation(AdmissionRequest request, Object object, Object params, Object namespaceObject,
+      Map<String, Object> cluster, List<NamedExpression> declared, long deadlineNanos) {
     this.request = request;
+    this.cluster = cluster;
+    this.object = object;
     this.deadlineNanos = deadlineNanos;
     this.params = orNull(params);
     this.namespaceObject = orNull(namespaceObject);
@@ -41,12 +46,13 @@ final class Activation implements CelVariableResolver {
   @Override
   public Optional<Object> find(String name) {
     return Optional.ofNullable(switch (name) {
-      case "object" -> orNull(request.object());
+      case "object" -> orNull(object);
       case "oldObject" -> orNull(request.oldObject());
       case "request" -> request.raw();
       case "params" -> params;
       case "namespaceObject" -> namespaceObject;
       case "variables" -> variables;
+      case "cluster" -> cluster;
       default -> null;
     });
   }
@@ -87,6 +93,9 @@ final class Activation implements CelVariableResolver {
       for (NamedExpression variable : declared) {
         if (variable.name().equals(key)) {
           Object value;
+          // Marks the variable as being computed, so a cycle through it is an error rather than a stack overflow.
+          values.put(variable.name(), new VariableException(variable.name(),
+              new IllegalStateException("is defined in terms of itself")));
           try {
             value = variable.expression().eval(Activation.this, deadlineNanos);
           } catch (CelEvaluationException | RuntimeException e) {

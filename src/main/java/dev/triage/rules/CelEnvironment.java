@@ -11,11 +11,14 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.triage.rules.cel.KubernetesCelLibrary;
+import dev.triage.rules.cel.TriageCelLibrary;
 
 /**
  * The CEL environment of admission policies, as Kubernetes defines it: standard macros,
  * optional types, the strings extension and the Kubernetes libraries, with every input typed
- * {@code dyn} (objects are evaluated as parsed JSON maps). Limits keep a hostile rule from
+ * {@code dyn} (objects are evaluated as parsed JSON maps). Triage adds {@code cluster}
+ * ({@code cluster.podDisruptionBudgets}: those in the request's namespace) and the functions of
+ * {@link TriageCelLibrary}. Limits keep a hostile rule from
  * stalling the server.
  */
 public final class CelEnvironment {
@@ -39,9 +42,12 @@ public final class CelEnvironment {
     var builder = CelFactory.standardCelBuilder()
         .setOptions(options)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE)
-        .addRuntimeLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE)
-        .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN));
+        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
+            TriageCelLibrary.INSTANCE)
+        .addRuntimeLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
+            TriageCelLibrary.INSTANCE)
+        .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
+        .addVar("cluster", MapType.create(SimpleType.STRING, SimpleType.DYN));
     for (String name : VARIABLES) {
       builder.addVar(name, SimpleType.DYN);
     }
@@ -54,7 +60,19 @@ public final class CelEnvironment {
    * @throws CelValidationException with issues carrying line and column within {@code text}
    */
   public Expression compile(String text) throws CelValidationException {
-    CelAbstractSyntaxTree ast = cel.compile(text).getAst();
+    return plan(text, cel.compile(text).getAst());
+  }
+
+  /**
+   * Compiles a mutation: like {@link #compile}, but typed literals ({@code Object{...}},
+   * {@code JSONPatch{...}}) build plain maps.
+   */
+  public Expression compileMutation(String text) throws CelValidationException {
+    CelAbstractSyntaxTree parsed = cel.parse(text).getAst();
+    return plan(text, cel.check(ObjectLiterals.toMaps(parsed)).getAst());
+  }
+
+  private Expression plan(String text, CelAbstractSyntaxTree ast) {
     try {
       return new Expression(text, cel.createProgram(ast));
     } catch (CelEvaluationException e) {

@@ -6,5 +6,11 @@ import java.util.List;
 /**
  * The engine's answer for one request: the response to send, and what each matching policy
  * concluded (for the decision log, the CLI and tests).
+ *
+ * @param matched policies whose match fit the request
+ * @param failures failed validations, and errors of policies that fail closed
+ * @param changed mutating policies that changed the object
+ * @param mutated the object after mutation (the request's object when nothing changed); null for validation
  */
-public record Decision(AdmissionResponse response, List<String> matched, List<Failure> failures) {}
+public record Decision(AdmissionResponse response, Mode mode, List<String> matched, List<Failure> failures,
+    List<String> changed, Object mutated) {}

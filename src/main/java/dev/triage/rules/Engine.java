@@ -5,16 +5,19 @@ import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.AdmissionResponse;
 import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.ClusterView;
+import dev.triage.rules.mutation.PatchBuilder;
+import dev.triage.rules.mutation.PatchOp;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +28,8 @@ import java.util.function.Supplier;
 public final class Engine {
   /** Audit annotation key the apiserver itself uses for failed validations with the Audit action. */
   public static final String VALIDATION_FAILURE_ANNOTATION = "validation.policy.admission.k8s.io/validation_failure";
+  /** Audit annotation naming what dry-run mode let through. */
+  public static final String DRY_RUN_ANNOTATION = "triage.dev/dry-run";
 
   private final Supplier<RuleSnapshot> rules;
   private final ClusterView cluster;
@@ -42,56 +47,106 @@ public final class Engine {
 
   public Decision validate(AdmissionRequest request, Instant deadline) {
     RuleSnapshot snapshot = rules.get();
-    Map<String, Object> namespaceObject = namespaceObject(request);
-    Map<String, String> namespaceLabels = AdmissionRequest.labels(namespaceObject);
-    ValidationEvaluator evaluator = new ValidationEvaluator(deadlineNanos(deadline));
+    RequestContext context = context(request, deadline);
+    Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
+    Mode mode = Mode.of(namespaceLabels);
+    ValidationEvaluator evaluator = new ValidationEvaluator(context);
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
     Map<String, String> annotations = new LinkedHashMap<>();
-    for (RuleSnapshot.Bound<ValidatingPolicy> bound : snapshot.validating()) {
-      if (!matches(bound, request, namespaceLabels)) {
+    forEachBinding(snapshot, snapshot.validating(), request, namespaceLabels, matched, failures::add,
+        (bound, params) -> evaluator.evaluate(bound, params, failures::add, annotations));
+    return new Decision(respond(mode, failures, annotations, List.of()), mode, List.copyOf(matched),
+        List.copyOf(failures), List.of(), null);
+  }
+
+  /**
+   * Applies the matching mutating policies in order and answers with the RFC 6902 patch from
+   * the admitted object to the result (none in dry-run mode, where warnings describe it instead).
+   */
+  public Decision mutate(AdmissionRequest request, Instant deadline) {
+    RuleSnapshot snapshot = rules.get();
+    RequestContext context = context(request, deadline);
+    Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
+    Mode mode = Mode.of(namespaceLabels);
+    Object original = request.object();
+    if (!(original instanceof Map<?, ?>)) {
+      return new Decision(AdmissionResponse.allow(), mode, List.of(), List.of(), List.of(), original);
+    }
+    MutationEvaluator evaluator = new MutationEvaluator(context);
+    List<Failure> failures = new ArrayList<>();
+    List<String> matched = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<Change> described = new ArrayList<>();
+    Object[] current = {original};
+    forEachBinding(snapshot, snapshot.mutating(), request, namespaceLabels, matched, failures::add,
+        (bound, params) -> {
+          Object before = current[0];
+          Object after = evaluator.mutate(bound, before, params, failures::add);
+          if (after != before && !after.equals(before)) {
+            changed.add(bound.base().name());
+            if (mode == Mode.DRY_RUN) {
+              PatchBuilder.diff(before, after).forEach(op -> described.add(new Change(bound.base().name(), op)));
+            }
+            current[0] = after;
+          }
+        });
+    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described);
+    if (response.allowed() && mode != Mode.DRY_RUN && current[0] != original) {
+      List<PatchOp> patch = PatchBuilder.diff(original, current[0]);
+      if (!patch.isEmpty()) {
+        response = response.withPatch(PatchBuilder.toJson(patch));
+      }
+    }
+    return new Decision(response, mode, List.copyOf(matched), List.copyOf(failures), List.copyOf(changed),
+        current[0]);
+  }
+
+  /** Calls {@code evaluate} for each binding that matches, once per params object it selects. */
+  private <P> void forEachBinding(RuleSnapshot snapshot, List<RuleSnapshot.Bound<P>> bindings,
+      AdmissionRequest request, Map<String, String> namespaceLabels, List<String> matched,
+      java.util.function.Consumer<Failure> failures, BiConsumer<RuleSnapshot.Bound<P>, Object> evaluate) {
+    for (RuleSnapshot.Bound<P> bound : bindings) {
+      MatchResources bindingMatch = bound.binding().match();
+      if (!bound.base().match().matches(request, namespaceLabels)
+          || (bindingMatch != null && !bindingMatch.matches(request, namespaceLabels))) {
         continue;
       }
       matched.add(bound.base().name());
       ParamRef ref = bound.binding().paramRef();
       if (ref == null) {
-        evaluator.evaluate(bound, request, null, namespaceObject, failures::add, annotations);
+        evaluate.accept(bound, null);
         continue;
       }
       List<Map<String, Object>> params = ParamLookup.find(snapshot.params(), bound.base().paramKind(), ref,
           request.namespace());
-      if (params.isEmpty() && ref.denyWhenMissing()) {
-        failures.add(new Failure(bound.base().name(), bound.binding(), -1,
+      // parameterNotFoundAction: Deny leaves the outcome to the policy's failurePolicy.
+      if (params.isEmpty() && ref.denyWhenMissing() && bound.base().failClosed()) {
+        failures.accept(new Failure(bound.base().name(), bound.binding(), -1,
             "no params found for binding " + bound.binding().name() + " (parameterNotFoundAction: Deny)",
             "Invalid", 422));
       }
       for (Map<String, Object> param : params) {
-        evaluator.evaluate(bound, request, param, namespaceObject, failures::add, annotations);
+        evaluate.accept(bound, param);
       }
     }
-    return new Decision(respond(failures, annotations), List.copyOf(matched), List.copyOf(failures));
+  }
+
+  private RequestContext context(AdmissionRequest request, Instant deadline) {
+    Map<String, Object> namespaceObject = namespaceObject(request);
+    return new RequestContext(request, namespaceObject, new ClusterVariable(cluster, request.namespace()),
+        deadlineNanos(deadline));
   }
 
   /** Converts a wall-clock deadline to the monotonic clock evaluation budgets use. */
   private long deadlineNanos(Instant deadline) {
     long remaining;
     try {
-      remaining = java.time.Duration.between(clock.instant(), deadline).toNanos();
+      remaining = Duration.between(clock.instant(), deadline).toNanos();
     } catch (ArithmeticException e) {
       remaining = Long.MAX_VALUE / 2; // effectively no deadline (Instant.MAX)
     }
     return System.nanoTime() + Math.min(remaining, Long.MAX_VALUE / 2);
-  }
-
-  /** Mutation arrives with MutatingAdmissionPolicy support; until then every request is admitted unchanged. */
-  public Decision mutate(AdmissionRequest request, Instant deadline) {
-    return new Decision(AdmissionResponse.allow(), List.of(), List.of());
-  }
-
-  private boolean matches(RuleSnapshot.Bound<?> bound, AdmissionRequest request, Map<String, String> namespaceLabels) {
-    MatchResources bindingMatch = bound.binding().match();
-    return bound.base().match().matches(request, namespaceLabels)
-        && (bindingMatch == null || bindingMatch.matches(request, namespaceLabels));
   }
 
   /** The Namespace the request is in; for a Namespace object, the object itself. */
@@ -104,20 +159,31 @@ public final class Engine {
     if (request.namespace().isEmpty()) {
       return null;
     }
-    Optional<Map<String, Object>> namespace = cluster.namespace(request.namespace());
-    return namespace.orElse(null);
+    return cluster.namespace(request.namespace()).orElse(null);
   }
 
-  private static AdmissionResponse respond(List<Failure> failures, Map<String, String> annotations) {
+  /**
+   * Turns failures into the response the mode calls for.
+   *
+   * @param wouldChange in dry-run mode, the changes mutation would have made
+   */
+  private static AdmissionResponse respond(Mode mode, List<Failure> failures, Map<String, String> annotations,
+      List<Change> wouldChange) {
     List<String> denials = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
+    Warnings warnings = new Warnings();
     List<Failure> audited = new ArrayList<>();
+    List<String> letThrough = new ArrayList<>();
     Failure first = null;
     for (Failure failure : failures) {
       var actions = failure.binding().actions();
       if (actions.contains(ValidationAction.DENY)) {
-        denials.add(failure.describe());
-        first = first == null ? failure : first;
+        if (mode == Mode.ENFORCE) {
+          denials.add(failure.describe());
+          first = first == null ? failure : first;
+        } else {
+          warnings.add(mode.prefix() + failure.describe());
+          letThrough.add(failure.policy());
+        }
       }
       if (actions.contains(ValidationAction.WARN)) {
         warnings.add(failure.describe());
@@ -126,14 +192,22 @@ public final class Engine {
         audited.add(failure);
       }
     }
+    for (Change change : wouldChange) {
+      warnings.add(mode.prefix() + change.policy() + ": would " + change.op().describe());
+      letThrough.add(change.policy());
+    }
     if (!audited.isEmpty()) {
       annotations.put(VALIDATION_FAILURE_ANNOTATION, auditJson(audited));
     }
+    if (!letThrough.isEmpty()) {
+      annotations.put(DRY_RUN_ANNOTATION.replace("dry-run", mode.label()),
+          String.join(",", letThrough.stream().distinct().toList()));
+    }
     if (first == null) {
-      return new AdmissionResponse(true, 200, "", "", List.copyOf(warnings), Map.copyOf(annotations), null);
+      return new AdmissionResponse(true, 200, "", "", warnings.list(), Map.copyOf(annotations), null);
     }
     return new AdmissionResponse(false, first.code(), first.reason(), String.join("; ", denials),
-        List.copyOf(warnings), Map.copyOf(annotations), null);
+        warnings.list(), Map.copyOf(annotations), null);
   }
 
   /** The value Kubernetes writes for Audit: a JSON list of the failures. */
@@ -162,6 +236,9 @@ public final class Engine {
     }
     return out.toString();
   }
+
+  /** A change a mutating policy would have made, had the namespace not been in dry-run. */
+  private record Change(String policy, PatchOp op) {}
 
   /** Picks the params objects a binding's paramRef names. */
   static final class ParamLookup {

@@ -30,9 +30,12 @@ public record MatchResources(List<ResourceRule> resourceRules, List<ResourceRule
     if (selectsNamespace && !namespaceSelector.matches(namespaceLabels)) {
       return false;
     }
-    return objectSelector.isEmpty()
-        || objectSelector.matches(AdmissionRequest.labels(request.object()))
-        || objectSelector.matches(AdmissionRequest.labels(request.oldObject()));
+    return objectSelector.isEmpty() || selects(request.object()) || selects(request.oldObject());
+  }
+
+  /** An absent object (the new one of a DELETE, the old one of a CREATE) is never selected, as in Kubernetes. */
+  private boolean selects(Object object) {
+    return object instanceof Map<?, ?> && objectSelector.matches(AdmissionRequest.labels(object));
   }
 
   private boolean anyRuleMatches(List<ResourceRule> rules, AdmissionRequest request, boolean namespaced) {

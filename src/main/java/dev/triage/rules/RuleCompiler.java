@@ -18,6 +18,8 @@ public final class RuleCompiler {
   static final String GROUP = "admissionregistration.k8s.io/";
   static final String VALIDATING_POLICY = "ValidatingAdmissionPolicy";
   static final String VALIDATING_BINDING = "ValidatingAdmissionPolicyBinding";
+  static final String MUTATING_POLICY = "MutatingAdmissionPolicy";
+  static final String MUTATING_BINDING = "MutatingAdmissionPolicyBinding";
 
   private final CelEnvironment cel;
 
@@ -28,62 +30,43 @@ public final class RuleCompiler {
   public RuleSnapshot compile(List<SourceDocument> documents, List<RuleError> loadErrors) {
     List<RuleError> errors = new ArrayList<>(loadErrors);
     Map<String, ValidatingPolicy> validating = new LinkedHashMap<>();
-    Map<PolicyBinding, SpecReader> bindings = new LinkedHashMap<>();
+    Map<String, MutatingPolicy> mutating = new LinkedHashMap<>();
+    Map<PolicyBinding, SpecReader> validatingBindings = new LinkedHashMap<>();
+    Map<PolicyBinding, SpecReader> mutatingBindings = new LinkedHashMap<>();
     List<SourceDocument> others = new ArrayList<>();
-    Set<String> brokenPolicies = new HashSet<>();
+    Set<String> broken = new HashSet<>();
 
     for (SourceDocument document : documents) {
       String kind = document.kind();
-      boolean admissionGroup = document.apiVersion().startsWith(GROUP);
-      if (admissionGroup && kind.equals(VALIDATING_POLICY)) {
-        SpecReader spec = reader(document, errors);
-        ValidatingPolicy policy = validatingPolicy(spec);
-        if (policy == null) {
-          brokenPolicies.add(spec.string("/metadata/name", ""));
-        } else if (validating.containsKey(policy.name())) {
-          spec.error("/metadata/name", "a ValidatingAdmissionPolicy named " + policy.name()
-              + " is already defined in " + validating.get(policy.name()).base().file());
-        } else {
-          validating.put(policy.name(), policy);
-        }
-      } else if (admissionGroup && kind.equals(VALIDATING_BINDING)) {
-        SpecReader spec = reader(document, errors);
-        PolicyBinding binding = binding(spec);
-        if (binding != null) {
-          bindings.put(binding, spec);
-        }
-      } else {
+      if (!document.apiVersion().startsWith(GROUP)) {
         others.add(document);
+        continue;
+      }
+      SpecReader spec = reader(document, errors);
+      switch (kind) {
+        case VALIDATING_POLICY -> keep(spec, validatingPolicy(spec), validating, ValidatingPolicy::base, broken);
+        case MUTATING_POLICY -> keep(spec, mutatingPolicy(spec), mutating, MutatingPolicy::base, broken);
+        case VALIDATING_BINDING -> keepBinding(spec, binding(spec, true), validatingBindings);
+        case MUTATING_BINDING -> keepBinding(spec, binding(spec, false), mutatingBindings);
+        default -> others.add(document);
       }
     }
 
-    List<RuleSnapshot.Bound<ValidatingPolicy>> bound = new ArrayList<>();
-    Set<String> boundPolicies = new HashSet<>();
-    for (PolicyBinding binding : bindings.keySet()) {
-      ValidatingPolicy policy = validating.get(binding.policyName());
-      if (policy != null) {
-        bound.add(new RuleSnapshot.Bound<>(policy.base(), policy, binding));
-        boundPolicies.add(policy.name());
-      } else if (!brokenPolicies.contains(binding.policyName())) {
-        bindings.get(binding).error("/spec/policyName",
-            "no ValidatingAdmissionPolicy named " + binding.policyName() + " is loaded");
-      }
-    }
-    for (ValidatingPolicy policy : validating.values()) {
-      if (!boundPolicies.contains(policy.name())) {
-        bound.add(new RuleSnapshot.Bound<>(policy.base(), policy, PolicyBinding.implicit(policy.name())));
-      }
-    }
+    List<RuleSnapshot.Bound<ValidatingPolicy>> boundValidating =
+        bind(validating, ValidatingPolicy::base, validatingBindings, broken);
+    List<RuleSnapshot.Bound<MutatingPolicy>> boundMutating =
+        bind(mutating, MutatingPolicy::base, mutatingBindings, broken);
 
     Set<ParamKind> paramKinds = new HashSet<>();
-    validating.values().forEach(p -> {
-      if (p.base().paramKind() != null) {
-        paramKinds.add(p.base().paramKind());
-      }
-    });
+    for (RuleSnapshot.Bound<?> bound : boundValidating) {
+      paramKinds.add(bound.base().paramKind());
+    }
+    for (RuleSnapshot.Bound<?> bound : boundMutating) {
+      paramKinds.add(bound.base().paramKind());
+    }
     List<Map<String, Object>> params = new ArrayList<>();
     for (SourceDocument document : others) {
-      if (paramKinds.stream().anyMatch(k -> k.isKindOf(document.content()))) {
+      if (paramKinds.stream().anyMatch(k -> k != null && k.isKindOf(document.content()))) {
         params.add(document.content());
       } else {
         errors.add(new RuleError(document.file(), document.start(), "", "kind",
@@ -91,7 +74,51 @@ public final class RuleCompiler {
                 + " a binding, nor the paramKind of a loaded policy"));
       }
     }
-    return new RuleSnapshot(List.copyOf(bound), List.copyOf(params), List.copyOf(errors));
+    return new RuleSnapshot(List.copyOf(boundValidating), List.copyOf(boundMutating), List.copyOf(params),
+        List.copyOf(errors));
+  }
+
+  private static <P> void keep(SpecReader spec, P policy, Map<String, P> policies,
+      java.util.function.Function<P, PolicyBase> base, Set<String> broken) {
+    if (policy == null) {
+      broken.add(spec.string("/metadata/name", ""));
+      return;
+    }
+    String name = base.apply(policy).name();
+    if (policies.containsKey(name)) {
+      spec.error("/metadata/name", "a " + spec.document().kind() + " named " + name + " is already defined in "
+          + base.apply(policies.get(name)).file());
+    } else {
+      policies.put(name, policy);
+    }
+  }
+
+  private static void keepBinding(SpecReader spec, PolicyBinding binding, Map<PolicyBinding, SpecReader> bindings) {
+    if (binding != null) {
+      bindings.put(binding, spec);
+    }
+  }
+
+  /** Pairs each policy with its bindings; a policy nobody binds gets the implicit, cluster-wide one. */
+  private static <P> List<RuleSnapshot.Bound<P>> bind(Map<String, P> policies,
+      java.util.function.Function<P, PolicyBase> base, Map<PolicyBinding, SpecReader> bindings, Set<String> broken) {
+    List<RuleSnapshot.Bound<P>> bound = new ArrayList<>();
+    Set<String> boundNames = new HashSet<>();
+    bindings.forEach((binding, spec) -> {
+      P policy = policies.get(binding.policyName());
+      if (policy != null) {
+        bound.add(new RuleSnapshot.Bound<>(base.apply(policy), policy, binding));
+        boundNames.add(binding.policyName());
+      } else if (!broken.contains(binding.policyName())) {
+        spec.error("/spec/policyName", "no policy named " + binding.policyName() + " is loaded");
+      }
+    });
+    policies.forEach((name, policy) -> {
+      if (!boundNames.contains(name)) {
+        bound.add(new RuleSnapshot.Bound<>(base.apply(policy), policy, PolicyBinding.implicit(name)));
+      }
+    });
+    return bound;
   }
 
   private SpecReader reader(SourceDocument document, List<RuleError> errors) {
@@ -121,6 +148,29 @@ public final class RuleCompiler {
       spec.error("/spec", "needs at least one of validations or auditAnnotations");
     }
     return spec.failed() ? null : new ValidatingPolicy(base, List.copyOf(validations), List.copyOf(audits));
+  }
+
+  private MutatingPolicy mutatingPolicy(SpecReader spec) {
+    PolicyBase base = base(spec, MUTATING_POLICY);
+    List<MutatingPolicy.Mutation> mutations = new ArrayList<>();
+    for (String at : SpecReader.indexes(spec.size("/spec/mutations"), "/spec/mutations")) {
+      String patchType = spec.string(at + "/patchType", "");
+      switch (patchType) {
+        case "JSONPatch" -> mutations.add(new MutatingPolicy.Mutation(true,
+            spec.mutationExpression(at + "/jsonPatch/expression")));
+        case "ApplyConfiguration" -> mutations.add(new MutatingPolicy.Mutation(false,
+            spec.mutationExpression(at + "/applyConfiguration/expression")));
+        default -> spec.error(at + "/patchType", "must be JSONPatch or ApplyConfiguration");
+      }
+    }
+    if (mutations.isEmpty()) {
+      spec.error("/spec/mutations", "needs at least one mutation");
+    }
+    String reinvocation = spec.string("/spec/reinvocationPolicy", "Never");
+    if (!reinvocation.equals("Never") && !reinvocation.equals("IfNeeded")) {
+      spec.error("/spec/reinvocationPolicy", "must be Never or IfNeeded");
+    }
+    return spec.failed() ? null : new MutatingPolicy(base, List.copyOf(mutations), reinvocation.equals("IfNeeded"));
   }
 
   /** Reads the fields every policy kind shares. */
@@ -188,7 +238,7 @@ public final class RuleCompiler {
     return List.copyOf(out);
   }
 
-  private PolicyBinding binding(SpecReader spec) {
+  private PolicyBinding binding(SpecReader spec, boolean validating) {
     String name = spec.requiredString("/metadata/name");
     String policyName = spec.requiredString("/spec/policyName");
     Set<ValidationAction> actions = EnumSet.noneOf(ValidationAction.class);
@@ -202,7 +252,7 @@ public final class RuleCompiler {
     if (actions.contains(ValidationAction.DENY) && actions.contains(ValidationAction.WARN)) {
       spec.error("/spec/validationActions", "Deny and Warn together are not allowed: Deny already tells the user");
     }
-    if (actions.isEmpty()) {
+    if (actions.isEmpty() && validating) {
       spec.error("/spec/validationActions", "is required: list Deny, Warn and/or Audit");
     }
     MatchResources match = spec.get("/spec/matchResources") == null ? null : match(spec, "/spec/matchResources");

@@ -9,15 +9,16 @@ import java.util.Map;
  *
  * @param errors problems found while loading; the rules they concern are not in the snapshot
  */
-public record RuleSnapshot(List<Bound<ValidatingPolicy>> validating, List<Map<String, Object>> params,
-    List<RuleError> errors) {
+public record RuleSnapshot(List<Bound<ValidatingPolicy>> validating, List<Bound<MutatingPolicy>> mutating,
+    List<Map<String, Object>> params, List<RuleError> errors) {
 
-  public static final RuleSnapshot EMPTY = new RuleSnapshot(List.of(), List.of(), List.of());
+  public static final RuleSnapshot EMPTY = new RuleSnapshot(List.of(), List.of(), List.of(), List.of());
 
   /** A policy together with one of its bindings: the unit that is matched and evaluated. */
   public record Bound<P>(PolicyBase base, P policy, PolicyBinding binding) {}
 
   public int policyCount() {
-    return (int) validating.stream().map(b -> b.base().name()).distinct().count();
+    return (int) java.util.stream.Stream.concat(validating.stream(), mutating.stream())
+        .map(b -> b.base().kind() + "/" + b.base().name()).distinct().count();
   }
 }

@@ -106,13 +106,22 @@ final class SpecReader {
 
   /** Compiles the expression at {@code pointer}; null (and an error recorded) when it does not compile. */
   Expression expression(String pointer) {
+    return compile(pointer, false);
+  }
+
+  /** Like {@link #expression}, with typed object literals ({@code Object{...}}, {@code JSONPatch{...}}) allowed. */
+  Expression mutationExpression(String pointer) {
+    return compile(pointer, true);
+  }
+
+  private Expression compile(String pointer, boolean mutation) {
     String text = string(pointer, null);
     if (text == null) {
       error(pointer, "is required");
       return null;
     }
     try {
-      return cel.compile(text);
+      return mutation ? cel.compileMutation(text) : cel.compile(text);
     } catch (CelValidationException e) {
       ScalarPlace place = document.places().get(pointer);
       for (CelIssue issue : e.getErrors()) {

@@ -8,34 +8,37 @@ import java.util.function.Consumer;
 
 /** Evaluates one bound validating policy, with one params object, against one request. */
 final class ValidationEvaluator {
-  private final long deadlineNanos;
+  private final RequestContext context;
 
-  /** @param deadlineNanos a {@link System#nanoTime()} value after which evaluation stops */
-  ValidationEvaluator(long deadlineNanos) {
-    this.deadlineNanos = deadlineNanos;
+  ValidationEvaluator(RequestContext context) {
+    this.context = context;
   }
 
   /**
    * @param failures receives each failed validation
    * @param annotations receives each audit annotation (key already prefixed with the policy name)
    */
-  void evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, AdmissionRequest request, Object params,
-      Map<String, Object> namespaceObject, Consumer<Failure> failures, Map<String, String> annotations) {
+  void evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, Object params, Consumer<Failure> failures,
+      Map<String, String> annotations) {
     PolicyBase base = bound.base();
-    Activation activation = new Activation(request, params, namespaceObject, base.variables(), deadlineNanos);
+    Activation activation = context.activation(context.request().object(), params, base);
+    // As in Kubernetes, a condition that is false skips the policy even when another one errs.
+    String conditionError = null;
     for (NamedExpression condition : base.matchConditions()) {
-      Object result;
       try {
-        result = eval(condition.expression(), activation);
-      } catch (EvaluationError e) {
-        if (base.failClosed()) {
-          failures.accept(failure(bound, -1, "matchCondition " + condition.name() + ": " + e.getMessage(), "Invalid", 422));
+        if (!Boolean.TRUE.equals(eval(condition.expression(), activation))) {
+          return;
         }
-        return;
+      } catch (EvaluationError e) {
+        conditionError = conditionError != null ? conditionError
+            : "matchCondition " + condition.name() + ": " + e.getMessage();
       }
-      if (!Boolean.TRUE.equals(result)) {
-        return;
+    }
+    if (conditionError != null) {
+      if (base.failClosed()) {
+        failures.accept(failure(bound, -1, conditionError, "Invalid", 422));
       }
+      return;
     }
     List<Validation> validations = bound.policy().validations();
     for (int i = 0; i < validations.size(); i++) {
@@ -67,7 +70,7 @@ final class ValidationEvaluator {
   }
 
   private Object eval(Expression expression, Activation activation) throws EvaluationError {
-    if (System.nanoTime() - deadlineNanos > 0) {
+    if (System.nanoTime() - context.deadlineNanos() > 0) {
       throw new EvaluationError("not evaluated: the review's deadline passed");
     }
     try {

@@ -28,6 +28,7 @@ public final class DecisionLog {
       json.writeStringField("event", "decision");
       fields(json, endpoint, request);
       json.writeBooleanField("allowed", decision.response().allowed());
+      json.writeStringField("mode", decision.mode().label());
       json.writeArrayFieldStart("matched");
       for (String policy : decision.matched()) {
         json.writeString(policy);
@@ -36,6 +37,11 @@ public final class DecisionLog {
       json.writeArrayFieldStart("failed");
       for (Failure failure : decision.failures()) {
         json.writeString(failure.policy());
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("mutated");
+      for (String policy : decision.changed()) {
+        json.writeString(policy);
       }
       json.writeEndArray();
       json.writeNumberField("warnings", decision.response().warnings().size());

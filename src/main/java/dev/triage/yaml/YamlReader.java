@@ -73,6 +73,10 @@ public final class YamlReader {
           throw new YamlException(file, position(tuple.getKeyNode().getStartMark()), "mapping keys must be strings");
         }
         String key = keyNode.getValue();
+        if (map.containsKey(key)) {
+          // The node graph keeps both entries; SnakeYAML checks duplicates only when it constructs objects.
+          throw new YamlException(file, position(keyNode.getStartMark()), "found duplicate key " + key);
+        }
         map.put(key, convert(file, tuple.getValueNode(), pointer + "/" + escape(key), places, text));
       }
       return map;

@@ -1,0 +1,75 @@
+package dev.triage.rules;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.triage.rules.mutation.ApplyMerge;
+import dev.triage.rules.mutation.JsonPatch;
+import dev.triage.rules.mutation.JsonTree;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Applies one bound mutating policy to the object as mutated so far. Each mutation sees the
+ * result of the ones before it, as in Kubernetes.
+ */
+final class MutationEvaluator {
+  private final RequestContext context;
+
+  MutationEvaluator(RequestContext context) {
+    this.context = context;
+  }
+
+  /**
+   * @return the object after this policy's mutations (the same instance when nothing applied)
+   */
+  @SuppressWarnings("unchecked")
+  Object mutate(RuleSnapshot.Bound<MutatingPolicy> bound, Object current, Object params,
+      Consumer<Failure> failures) {
+    PolicyBase base = bound.base();
+    Activation activation = context.activation(current, params, base);
+    try {
+      for (NamedExpression condition : base.matchConditions()) {
+        if (!Boolean.TRUE.equals(eval(activation, condition.expression()))) {
+          return current;
+        }
+      }
+      Object result = JsonTree.copy(current);
+      for (int i = 0; i < bound.policy().mutations().size(); i++) {
+        MutatingPolicy.Mutation mutation = bound.policy().mutations().get(i);
+        Activation step = context.activation(result, params, base);
+        Object value = eval(step, mutation.expression());
+        try {
+          if (mutation.jsonPatch()) {
+            result = JsonPatch.apply(result, JsonPatch.ops(value));
+          } else if (JsonTree.fromCel(value) instanceof Map<?, ?> configuration
+              && result instanceof Map<?, ?> object) {
+            ApplyMerge.merge((Map<String, Object>) object, configuration);
+          } else {
+            throw new IllegalArgumentException("an ApplyConfiguration mutation must yield Object{...}");
+          }
+        } catch (IllegalArgumentException e) {
+          throw new EvaluationError("mutations[" + i + "]: " + e.getMessage());
+        }
+      }
+      return result;
+    } catch (EvaluationError e) {
+      if (base.failClosed()) {
+        failures.accept(new Failure(base.name(), bound.binding(), -1, e.getMessage(), "InternalError", 500));
+      }
+      return current;
+    }
+  }
+
+  private static Object eval(Activation activation, Expression expression) throws EvaluationError {
+    try {
+      return activation.eval(expression);
+    } catch (CelEvaluationException | RuntimeException e) {
+      throw new EvaluationError(e.getMessage());
+    }
+  }
+
+  private static final class EvaluationError extends Exception {
+    EvaluationError(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
