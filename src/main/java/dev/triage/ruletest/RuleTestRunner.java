@@ -27,9 +27,14 @@ import java.util.Map;
  *   - name: privileged pod is denied
  *     operation: CREATE      # default; UPDATE and DELETE take oldObject
  *     object: {...}
- *     expect: deny           # allow | deny | warn
+ *     expect: deny           # allow | deny | warn: the verdict after mutation
  *     messageContains: privileged
+ *     mutated: {...}         # fields the object must have after mutation (a subset)
+ *     unchanged: true        # mutation must change nothing
  * </pre>
+ *
+ * <p>Each case goes through what the apiserver does: mutate, apply the patch, validate the
+ * result.
  */
 public final class RuleTestRunner {
   public static final String KIND = "RuleTest";
@@ -76,14 +81,20 @@ public final class RuleTestRunner {
     String namespace = String.valueOf(testCase.getOrDefault("namespace", "default"));
     AdmissionRequest request = ManifestRequests.of(object instanceof Map<?, ?> o ? (Map<String, Object>) o : null,
         oldObject instanceof Map<?, ?> o ? (Map<String, Object>) o : null, operation, namespace);
-    AdmissionResponse response = engine.validate(request, Instant.MAX).response();
-    String actual = !response.allowed() ? "deny" : response.warnings().isEmpty() ? "allow" : "warn";
-    String said = response.message() + " " + String.join(" ", response.warnings());
+    Admission admission = Admission.run(engine, request);
+    AdmissionResponse response = admission.validation();
+    String actual = admission.verdict();
+    String said = admission.said();
     String problem = null;
     if (!actual.equals(expected)) {
       problem = "expected " + expected + ", got " + actual + (said.isBlank() ? "" : ": " + said.strip());
     } else if (testCase.get("messageContains") instanceof String fragment && !said.contains(fragment)) {
       problem = "message does not contain \"" + fragment + "\": " + said.strip();
+    } else if (testCase.get("mutated") instanceof Map<?, ?> wanted) {
+      problem = Subset.difference(wanted, admission.object(), "");
+    } else if (Boolean.TRUE.equals(testCase.get("unchanged")) && admission.mutation().patch() != null) {
+      problem = "expected no mutation, got patch " + new String(admission.mutation().patch(),
+          java.nio.charset.StandardCharsets.UTF_8);
     }
     return new CaseResult(file, test, name, expected, actual, problem);
   }
