@@ -1,4 +1,4 @@
-package dev.triage.ruletest;
+package dev.triage.offline;
 
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.AdmissionResponse;

@@ -1,4 +1,4 @@
-package dev.triage.ruletest;
+package dev.triage.offline;
 
 import java.util.List;
 import java.util.Map;
