@@ -33,7 +33,7 @@ public final class JsonValues {
       Object value = value(parser, first);
       if (parser.nextToken() != null) {
         throw new IOException("trailing content after the JSON value at line "
-            + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr());
+            + parser.currentTokenLocation().getLineNr() + ", column " + parser.currentTokenLocation().getColumnNr());
       }
       return value;
     }

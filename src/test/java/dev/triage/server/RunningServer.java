@@ -34,10 +34,14 @@ final class RunningServer implements AutoCloseable {
   final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
   RunningServer(Path rulesDir, Path certDir) throws Exception {
+    this(rulesDir, certDir, ClusterView.EMPTY);
+  }
+
+  RunningServer(Path rulesDir, Path certDir, ClusterView cluster) throws Exception {
     Clock clock = Clock.systemUTC();
     DevCertificates.Paths certs = DevCertificates.ensure(certDir, clock);
     rules = RuleFiles.load(rulesDir, new RuleCompiler(new CelEnvironment()));
-    Engine engine = new Engine(() -> rules, ClusterView.EMPTY, clock);
+    Engine engine = new Engine(() -> rules, cluster, clock);
     DecisionLog log = new DecisionLog(new PrintStream(logs, true, StandardCharsets.UTF_8), clock);
     server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
         new AdmissionServer.Config("127.0.0.1", 0, certs.cert(), certs.key()));
