@@ -110,15 +110,11 @@ public final class YamlReader {
           default -> Boolean.FALSE;
         };
       }
+      if ((Tag.INT.equals(tag) || Tag.FLOAT.equals(tag)) && value.indexOf(':') >= 0) {
+        return value; // YAML 1.1 base 60 ("12:30"): Kubernetes' YAML reader keeps it a string
+      }
       if (Tag.INT.equals(tag)) {
-        String digits = value.replace("_", "");
-        if (digits.startsWith("0x") || digits.startsWith("0X")) {
-          return Long.parseLong(digits.substring(2), 16);
-        }
-        if (digits.startsWith("0o")) {
-          return Long.parseLong(digits.substring(2), 8);
-        }
-        return Long.parseLong(digits);
+        return integer(value.replace("_", ""));
       }
       if (Tag.FLOAT.equals(tag)) {
         String digits = value.replace("_", "").toLowerCase();
@@ -133,6 +129,20 @@ public final class YamlReader {
       throw new YamlException(file, position(scalar.getStartMark()), "number out of range: " + value);
     }
     return value;
+  }
+
+  /** A YAML 1.1 integer as Kubernetes reads it: 0x hex, 0b binary, 0o or a leading 0 octal (0644 is 420). */
+  private static long integer(String digits) {
+    String sign = digits.startsWith("-") ? "-" : "";
+    String unsigned = digits.startsWith("-") || digits.startsWith("+") ? digits.substring(1) : digits;
+    String prefix = unsigned.length() > 1 ? unsigned.substring(0, 2).toLowerCase() : "";
+    return switch (prefix) {
+      case "0x" -> Long.parseLong(sign + unsigned.substring(2), 16);
+      case "0b" -> Long.parseLong(sign + unsigned.substring(2), 2);
+      case "0o" -> Long.parseLong(sign + unsigned.substring(2), 8);
+      default -> unsigned.length() > 1 && unsigned.startsWith("0")
+          ? Long.parseLong(sign + unsigned.substring(1), 8) : Long.parseLong(sign + unsigned);
+    };
   }
 
   private static ScalarPlace place(ScalarNode scalar, String text) {
