@@ -144,8 +144,9 @@ class AdmissionServerTest {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertTrue(took.compareTo(Duration.ofMillis(1000)) < 0, "answered after " + took);
     assertFalse(response.path("allowed").asBoolean(), "an unfinished validation fails closed");
-    assertTrue(response.path("status").path("message").asText().startsWith("slow: "),
-        response.path("status").path("message").asText());
+    // Either the engine stopped the rule at its deadline, or the server's backstop answered.
+    String message = response.path("status").path("message").asText();
+    assertTrue(message.startsWith("slow: ") || message.startsWith("Triage could not decide within 1000 ms"), message);
     // and the server is free for the next review
     assertTrue(review(http1, "/validate", pod(uid(), OK_CONTAINER, TEAM)).path("allowed").asBoolean());
   }
