@@ -1,8 +1,6 @@
 package dev.triage.cli;
 
 import dev.triage.offline.ManifestCheck;
-import dev.triage.rules.CelEnvironment;
-import dev.triage.rules.RuleCompiler;
 import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleFiles;
 import dev.triage.rules.RuleSnapshot;
@@ -50,10 +48,7 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
+    RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     List<Map<String, Object>> objects = new ArrayList<>();
     try {
       for (String input : inputs) {

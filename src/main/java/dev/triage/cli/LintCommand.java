@@ -1,9 +1,5 @@
 package dev.triage.cli;
 
-import dev.triage.rules.CelEnvironment;
-import dev.triage.rules.RuleCompiler;
-import dev.triage.rules.RuleError;
-import dev.triage.rules.RuleFiles;
 import dev.triage.rules.RuleSnapshot;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,12 +19,8 @@ final class LintCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
     var out = spec.commandLine().getOut();
-    var err = spec.commandLine().getErr();
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
+    RuleSnapshot snapshot = RuleDirectory.load(rules, spec.commandLine().getErr());
     out.printf("%s: %d policies, %d bindings, %d param objects, %d problems%n", rules, snapshot.policyCount(),
         snapshot.validating().stream().filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
         snapshot.errors().size());

@@ -2,11 +2,7 @@ package dev.triage.cli;
 
 import dev.triage.certs.DevCertificates;
 import dev.triage.cluster.ClusterView;
-import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
-import dev.triage.rules.RuleCompiler;
-import dev.triage.rules.RuleError;
-import dev.triage.rules.RuleFiles;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.server.AdmissionServer;
 import dev.triage.server.DecisionLog;
@@ -62,10 +58,7 @@ final class ServeCommand implements Callable<Integer> {
       key = dev.key();
       out.printf("development certificates in %s; trust the CA with: curl --cacert %s ...%n", devCerts, dev.caCert());
     }
-    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
+    RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     DecisionLog log = new DecisionLog(System.out, clock);
     Engine engine = new Engine(() -> snapshot, ClusterView.EMPTY, clock);
     Vertx vertx = Vertx.vertx();

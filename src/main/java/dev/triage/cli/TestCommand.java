@@ -1,7 +1,5 @@
 package dev.triage.cli;
 
-import dev.triage.rules.CelEnvironment;
-import dev.triage.rules.RuleCompiler;
 import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleFiles;
 import dev.triage.rules.RuleSnapshot;
@@ -35,10 +33,7 @@ final class TestCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
+    RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     List<RuleError> problems = new ArrayList<>();
     List<SourceDocument> tests = new ArrayList<>();
     Path testDir = rules.resolve("tests");

@@ -1,0 +1,23 @@
+package dev.triage.cli;
+
+import dev.triage.rules.CelEnvironment;
+import dev.triage.rules.RuleCompiler;
+import dev.triage.rules.RuleError;
+import dev.triage.rules.RuleFiles;
+import dev.triage.rules.RuleSnapshot;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** Loads a rules directory for a command, printing every problem as file:line:column. */
+final class RuleDirectory {
+  private RuleDirectory() {}
+
+  static RuleSnapshot load(Path rules, PrintWriter err) {
+    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
+    for (RuleError error : snapshot.errors()) {
+      err.println(error);
+    }
+    err.flush();
+    return snapshot;
+  }
+}
