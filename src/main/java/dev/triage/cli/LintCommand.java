@@ -22,7 +22,8 @@ final class LintCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     RuleSnapshot snapshot = RuleDirectory.load(rules, spec.commandLine().getErr());
     out.printf("%s: %d policies, %d bindings, %d param objects, %d problems%n", rules, snapshot.policyCount(),
-        snapshot.validating().stream().filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
+        java.util.stream.Stream.concat(snapshot.validating().stream(), snapshot.mutating().stream())
+            .filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
         snapshot.errors().size());
     return snapshot.errors().isEmpty() ? 0 : 1;
   }

@@ -99,23 +99,22 @@ public final class RuleCompiler {
     }
   }
 
-  /** Pairs each policy with its bindings; a policy nobody binds gets the implicit, cluster-wide one. */
+  /**
+   * Pairs each policy with its bindings, in the order the policies were read (mutations apply
+   * in that order); a policy nobody binds gets the implicit, cluster-wide one.
+   */
   private static <P> List<RuleSnapshot.Bound<P>> bind(Map<String, P> policies,
       java.util.function.Function<P, PolicyBase> base, Map<PolicyBinding, SpecReader> bindings, Set<String> broken) {
-    List<RuleSnapshot.Bound<P>> bound = new ArrayList<>();
-    Set<String> boundNames = new HashSet<>();
     bindings.forEach((binding, spec) -> {
-      P policy = policies.get(binding.policyName());
-      if (policy != null) {
-        bound.add(new RuleSnapshot.Bound<>(base.apply(policy), policy, binding));
-        boundNames.add(binding.policyName());
-      } else if (!broken.contains(binding.policyName())) {
+      if (!policies.containsKey(binding.policyName()) && !broken.contains(binding.policyName())) {
         spec.error("/spec/policyName", "no policy named " + binding.policyName() + " is loaded");
       }
     });
+    List<RuleSnapshot.Bound<P>> bound = new ArrayList<>();
     policies.forEach((name, policy) -> {
-      if (!boundNames.contains(name)) {
-        bound.add(new RuleSnapshot.Bound<>(base.apply(policy), policy, PolicyBinding.implicit(name)));
+      List<PolicyBinding> own = bindings.keySet().stream().filter(b -> b.policyName().equals(name)).toList();
+      for (PolicyBinding binding : own.isEmpty() ? List.of(PolicyBinding.implicit(name)) : own) {
+        bound.add(new RuleSnapshot.Bound<>(base.apply(policy), policy, binding));
       }
     });
     return bound;

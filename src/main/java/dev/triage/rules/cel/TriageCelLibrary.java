@@ -23,7 +23,8 @@ import java.util.Map;
  *       (for a Pod, the Pod itself); null for any other kind.
  *   <li>{@code podTemplatePath(object)}: the JSON pointer of that template, for patches:
  *       {@code ""} for a Pod, {@code "/spec/template"}, {@code "/spec/jobTemplate/spec/template"}.
- *   <li>{@code selectorMatches(selector, labels)}: a Kubernetes label selector against labels.
+ *   <li>{@code selectorMatches(selector, labels)}: a Kubernetes label selector against labels;
+ *       false for a null selector.
  *   <li>{@code jsonpatch.escapeKey(key)}: RFC 6901 escaping, as in Kubernetes' mutation library.
  * </ul>
  */
@@ -51,8 +52,7 @@ public final class TriageCelLibrary implements CelCompilerLibrary, CelRuntimeLib
         CelFunctionBinding.from("triage_pod_template", Object.class, TriageCelLibrary::podTemplate),
         CelFunctionBinding.from("triage_pod_template_path", Object.class, TriageCelLibrary::podTemplatePath),
         CelFunctionBinding.from("triage_selector_matches", Object.class, Object.class,
-            (selector, labels) -> LabelSelector.parse(selector).matches(labels instanceof Map<?, ?> map
-                ? stringMap(map) : Map.of())),
+            TriageCelLibrary::selectorMatches),
         CelFunctionBinding.from("jsonpatch_escape_key", String.class,
             key -> key.replace("~", "~0").replace("/", "~1")));
   }
@@ -86,9 +86,17 @@ public final class TriageCelLibrary implements CelCompilerLibrary, CelRuntimeLib
     return current;
   }
 
+  /** A missing selector selects nothing (a PDB without one protects no pod), an empty one everything. */
   @SuppressWarnings("unchecked")
-  private static Map<String, String> stringMap(Map<?, ?> map) {
-    return (Map<String, String>) map;
+  static boolean selectorMatches(Object selector, Object labels) {
+    if (selector instanceof java.util.Optional<?> optional) {
+      selector = optional.orElse(null);
+    }
+    if (!(selector instanceof Map<?, ?>)) {
+      return false;
+    }
+    return LabelSelector.parse(selector).matches(labels instanceof Map<?, ?> map
+        ? (Map<String, String>) map : Map.of());
   }
 
   /** The kinds {@link #podTemplate} understands. */
