@@ -28,8 +28,8 @@ import java.util.function.Supplier;
 public final class Engine {
   /** Audit annotation key the apiserver itself uses for failed validations with the Audit action. */
   public static final String VALIDATION_FAILURE_ANNOTATION = "validation.policy.admission.k8s.io/validation_failure";
-  /** Audit annotation naming what dry-run mode let through. */
-  public static final String DRY_RUN_ANNOTATION = "triage.dev/dry-run";
+  /** Audit annotation prefix naming the rules a mode let through: triage.dev/dry-run, triage.dev/warn. */
+  public static final String MODE_ANNOTATION_PREFIX = "triage.dev/";
 
   private final Supplier<RuleSnapshot> rules;
   private final ClusterView cluster;
@@ -200,7 +200,7 @@ public final class Engine {
       annotations.put(VALIDATION_FAILURE_ANNOTATION, auditJson(audited));
     }
     if (!letThrough.isEmpty()) {
-      annotations.put(DRY_RUN_ANNOTATION.replace("dry-run", mode.label()),
+      annotations.put(MODE_ANNOTATION_PREFIX + mode.label(),
           String.join(",", letThrough.stream().distinct().toList()));
     }
     if (first == null) {

@@ -66,13 +66,6 @@ public final class DecisionLog {
     });
   }
 
-  public void info(String message) {
-    write(json -> {
-      json.writeStringField("event", "info");
-      json.writeStringField("message", message);
-    });
-  }
-
   private static void fields(JsonGenerator json, Endpoint endpoint, AdmissionRequest request) throws IOException {
     json.writeStringField("endpoint", endpoint.path());
     json.writeStringField("uid", request.uid());
