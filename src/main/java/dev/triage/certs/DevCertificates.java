@@ -25,108 +25,108 @@ import java.util.function.Supplier;
  * directory and reused across runs until the serving certificate nears expiry.
  */
 public final class DevCertificates {
-    static final String CA_COMMON_NAME = "Triage development CA";
-    static final Duration CA_VALIDITY = Duration.ofDays(365);
-    static final Duration SERVING_VALIDITY = Duration.ofDays(90);
-    /** Regenerate well before expiry, so that a long-running server does not outlive its certificate. */
-    static final Duration MINIMUM_REMAINING_VALIDITY = Duration.ofDays(30);
+  static final String CA_COMMON_NAME = "Triage development CA";
+  static final Duration CA_VALIDITY = Duration.ofDays(365);
+  static final Duration SERVING_VALIDITY = Duration.ofDays(90);
+  /** Regenerate well before expiry, so that a long-running server does not outlive its certificate. */
+  static final Duration MINIMUM_REMAINING_VALIDITY = Duration.ofDays(30);
 
-    static final String CA_CERT_FILE = "ca.crt";
-    static final String CA_KEY_FILE = "ca.key";
-    static final String CERT_FILE = "tls.crt";
-    static final String KEY_FILE = "tls.key";
+  static final String CA_CERT_FILE = "ca.crt";
+  static final String CA_KEY_FILE = "ca.key";
+  static final String CERT_FILE = "tls.crt";
+  static final String KEY_FILE = "tls.key";
 
-    /**
-     * Where the material lives.
-     *
-     * @param caCert the CA certificate clients must trust
-     * @param cert the serving certificate
-     * @param key the serving certificate's private key
-     * @param created whether this call generated new files, in which case clients trusting an
-     *     earlier CA must be given the new {@code caCert}
-     */
-    public record Paths(Path caCert, Path cert, Path key, boolean created) {}
+  /**
+   * Where the material lives.
+   *
+   * @param caCert the CA certificate clients must trust
+   * @param cert the serving certificate
+   * @param key the serving certificate's private key
+   * @param created whether this call generated new files, in which case clients trusting an
+   *     earlier CA must be given the new {@code caCert}
+   */
+  public record Paths(Path caCert, Path cert, Path key, boolean created) {}
 
-    private DevCertificates() {}
+  private DevCertificates() {}
 
-    /**
-     * Returns usable development TLS files in {@code dir}, generating them when missing, unreadable,
-     * mismatched, or when the serving certificate has less than 30 days of validity left at
-     * {@code clock}'s current instant. Creates {@code dir} if needed.
-     */
-    public static Paths ensure(Path dir, Clock clock) throws IOException {
-        return ensure(dir, clock, DevCertificates::localHostName);
+  /**
+   * Returns usable development TLS files in {@code dir}, generating them when missing, unreadable,
+   * mismatched, or when the serving certificate has less than 30 days of validity left at
+   * {@code clock}'s current instant. Creates {@code dir} if needed.
+   */
+  public static Paths ensure(Path dir, Clock clock) throws IOException {
+    return ensure(dir, clock, DevCertificates::localHostName);
+  }
+
+  static Paths ensure(Path dir, Clock clock, Supplier<Optional<String>> hostName) throws IOException {
+    Paths existing = new Paths(dir.resolve(CA_CERT_FILE), dir.resolve(CERT_FILE), dir.resolve(KEY_FILE), false);
+    if (isReusable(existing, clock.instant())) {
+      return existing;
     }
+    createDirectory(dir);
+    CertificateAuthority ca = CertificateAuthority.create(CA_COMMON_NAME, CA_VALIDITY, KeyAlgorithm.DEFAULT, clock);
+    ServingCertificate serving =
+        ca.issue(dnsNames(hostName), List.of("127.0.0.1", "::1"), SERVING_VALIDITY, KeyAlgorithm.DEFAULT);
 
-    static Paths ensure(Path dir, Clock clock, Supplier<Optional<String>> hostName) throws IOException {
-        Paths existing = new Paths(dir.resolve(CA_CERT_FILE), dir.resolve(CERT_FILE), dir.resolve(KEY_FILE), false);
-        if (isReusable(existing, clock.instant())) {
-            return existing;
-        }
-        createDirectory(dir);
-        CertificateAuthority ca = CertificateAuthority.create(CA_COMMON_NAME, CA_VALIDITY, KeyAlgorithm.DEFAULT, clock);
-        ServingCertificate serving =
-                ca.issue(dnsNames(hostName), List.of("127.0.0.1", "::1"), SERVING_VALIDITY, KeyAlgorithm.DEFAULT);
+    // Keys first: if this is interrupted, the next run finds certificates that do not match their
+    // keys and starts over rather than serving a half-replaced set.
+    PemFiles.writePrivateKey(dir.resolve(CA_KEY_FILE), ca.privateKey());
+    PemFiles.writeCertificates(existing.caCert(), List.of(ca.certificate()));
+    PemFiles.writePrivateKey(existing.key(), serving.privateKey());
+    // Only the serving certificate: clients already hold the CA, which they must trust anyway.
+    PemFiles.writeCertificates(existing.cert(), List.of(serving.certificate()));
+    return new Paths(existing.caCert(), existing.cert(), existing.key(), true);
+  }
 
-        // Keys first: if this is interrupted, the next run finds certificates that do not match their
-        // keys and starts over rather than serving a half-replaced set.
-        PemFiles.writePrivateKey(dir.resolve(CA_KEY_FILE), ca.privateKey());
-        PemFiles.writeCertificates(existing.caCert(), List.of(ca.certificate()));
-        PemFiles.writePrivateKey(existing.key(), serving.privateKey());
-        // Only the serving certificate: clients already hold the CA, which they must trust anyway.
-        PemFiles.writeCertificates(existing.cert(), List.of(serving.certificate()));
-        return new Paths(existing.caCert(), existing.cert(), existing.key(), true);
+  private static boolean isReusable(Paths paths, Instant now) {
+    if (!Files.isRegularFile(paths.caCert()) || !Files.isRegularFile(paths.cert())
+        || !Files.isRegularFile(paths.key())) {
+      return false;
     }
-
-    private static boolean isReusable(Paths paths, Instant now) {
-        if (!Files.isRegularFile(paths.caCert()) || !Files.isRegularFile(paths.cert())
-                || !Files.isRegularFile(paths.key())) {
-            return false;
-        }
-        try {
-            X509Certificate ca = PemFiles.readCertificates(paths.caCert()).get(0);
-            X509Certificate leaf = PemFiles.readCertificates(paths.cert()).get(0);
-            PrivateKey key = PemFiles.readPrivateKey(paths.key());
-            leaf.verify(ca.getPublicKey());
-            ca.checkValidity(Date.from(now));
-            leaf.checkValidity(Date.from(now));
-            PemFiles.checkPair(leaf, key);
-            return !leaf.getNotAfter().toInstant().isBefore(now.plus(MINIMUM_REMAINING_VALIDITY));
-        } catch (IOException | GeneralSecurityException | TlsMaterialException e) {
-            // Whatever is wrong with the old files, fresh ones fix it; they hold nothing worth keeping.
-            return false;
-        }
+    try {
+      X509Certificate ca = PemFiles.readCertificates(paths.caCert()).get(0);
+      X509Certificate leaf = PemFiles.readCertificates(paths.cert()).get(0);
+      PrivateKey key = PemFiles.readPrivateKey(paths.key());
+      leaf.verify(ca.getPublicKey());
+      ca.checkValidity(Date.from(now));
+      leaf.checkValidity(Date.from(now));
+      PemFiles.checkPair(leaf, key);
+      return !leaf.getNotAfter().toInstant().isBefore(now.plus(MINIMUM_REMAINING_VALIDITY));
+    } catch (IOException | GeneralSecurityException | TlsMaterialException e) {
+      // Whatever is wrong with the old files, fresh ones fix it; they hold nothing worth keeping.
+      return false;
     }
+  }
 
-    private static List<String> dnsNames(Supplier<Optional<String>> hostName) {
-        List<String> names = new ArrayList<>(List.of("localhost"));
-        hostName.get()
-                .map(name -> name.toLowerCase(Locale.ROOT))
-                .filter(SubjectAltNames::isValidDnsName)
-                .filter(name -> !names.contains(name))
-                .ifPresent(names::add);
-        return names;
-    }
+  private static List<String> dnsNames(Supplier<Optional<String>> hostName) {
+    List<String> names = new ArrayList<>(List.of("localhost"));
+    hostName.get()
+        .map(name -> name.toLowerCase(Locale.ROOT))
+        .filter(SubjectAltNames::isValidDnsName)
+        .filter(name -> !names.contains(name))
+        .ifPresent(names::add);
+    return names;
+  }
 
-    private static void createDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        // The directory holds private keys, so keep others out of it from the start.
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(dir);
-        }
+  private static void createDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
     }
+    // The directory holds private keys, so keep others out of it from the start.
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectories(dir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dir);
+    }
+  }
 
-    private static Optional<String> localHostName() {
-        try {
-            return Optional.ofNullable(InetAddress.getLocalHost().getHostName());
-        } catch (UnknownHostException | SecurityException e) {
-            // Without a resolvable host name the certificate still covers localhost and the loopback IPs.
-            return Optional.empty();
-        }
+  private static Optional<String> localHostName() {
+    try {
+      return Optional.ofNullable(InetAddress.getLocalHost().getHostName());
+    } catch (UnknownHostException | SecurityException e) {
+      // Without a resolvable host name the certificate still covers localhost and the loopback IPs.
+      return Optional.empty();
     }
+  }
 }

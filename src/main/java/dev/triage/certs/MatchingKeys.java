@@ -20,57 +20,57 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * private key and comparing, rather than trusting any public key stored alongside the private one.
  */
 final class MatchingKeys {
-    private MatchingKeys() {}
+  private MatchingKeys() {}
 
-    /**
-     * @throws TlsMaterialException if the key type is neither RSA nor EC over a prime field
-     */
-    static boolean belongTogether(PublicKey publicKey, PrivateKey privateKey) {
-        if (privateKey instanceof RSAPrivateKey rsaPrivate) {
-            return publicKey instanceof RSAPublicKey rsaPublic && rsaMatches(rsaPublic, rsaPrivate);
-        }
-        if (privateKey instanceof ECPrivateKey ecPrivate) {
-            return publicKey instanceof ECPublicKey ecPublic && ecMatches(ecPublic, ecPrivate);
-        }
-        throw new TlsMaterialException("Private keys of type " + privateKey.getAlgorithm()
-                + " are not supported; use an EC (P-256, P-384) or RSA key");
+  /**
+   * @throws TlsMaterialException if the key type is neither RSA nor EC over a prime field
+   */
+  static boolean belongTogether(PublicKey publicKey, PrivateKey privateKey) {
+    if (privateKey instanceof RSAPrivateKey rsaPrivate) {
+      return publicKey instanceof RSAPublicKey rsaPublic && rsaMatches(rsaPublic, rsaPrivate);
     }
+    if (privateKey instanceof ECPrivateKey ecPrivate) {
+      return publicKey instanceof ECPublicKey ecPublic && ecMatches(ecPublic, ecPrivate);
+    }
+    throw new TlsMaterialException("Private keys of type " + privateKey.getAlgorithm()
+        + " are not supported; use an EC (P-256, P-384) or RSA key");
+  }
 
-    private static boolean rsaMatches(RSAPublicKey publicKey, RSAPrivateKey privateKey) {
-        if (!publicKey.getModulus().equals(privateKey.getModulus())) {
-            return false;
-        }
-        // Only CRT keys (what every common tool writes) carry the public exponent.
-        return !(privateKey instanceof RSAPrivateCrtKey crt)
-                || crt.getPublicExponent().equals(publicKey.getPublicExponent());
+  private static boolean rsaMatches(RSAPublicKey publicKey, RSAPrivateKey privateKey) {
+    if (!publicKey.getModulus().equals(privateKey.getModulus())) {
+      return false;
     }
+    // Only CRT keys (what every common tool writes) carry the public exponent.
+    return !(privateKey instanceof RSAPrivateCrtKey crt)
+        || crt.getPublicExponent().equals(publicKey.getPublicExponent());
+  }
 
-    private static boolean ecMatches(ECPublicKey publicKey, ECPrivateKey privateKey) {
-        ECParameterSpec params = privateKey.getParams();
-        if (!sameDomain(params, publicKey.getParams())) {
-            return false;
-        }
-        ECField field = params.getCurve().getField();
-        if (!(field instanceof ECFieldFp primeField)) {
-            throw new TlsMaterialException("EC keys over binary fields are not supported; use a P-256 or P-384 key");
-        }
-        ECCurve curve = new ECCurve.Fp(
-                primeField.getP(),
-                params.getCurve().getA(),
-                params.getCurve().getB(),
-                params.getOrder(),
-                BigInteger.valueOf(params.getCofactor()));
-        ECPoint generator = curve.createPoint(params.getGenerator().getAffineX(), params.getGenerator().getAffineY());
-        ECPoint derived = new FixedPointCombMultiplier().multiply(generator, privateKey.getS()).normalize();
-        java.security.spec.ECPoint expected = publicKey.getW();
-        return derived.getAffineXCoord().toBigInteger().equals(expected.getAffineX())
-                && derived.getAffineYCoord().toBigInteger().equals(expected.getAffineY());
+  private static boolean ecMatches(ECPublicKey publicKey, ECPrivateKey privateKey) {
+    ECParameterSpec params = privateKey.getParams();
+    if (!sameDomain(params, publicKey.getParams())) {
+      return false;
     }
+    ECField field = params.getCurve().getField();
+    if (!(field instanceof ECFieldFp primeField)) {
+      throw new TlsMaterialException("EC keys over binary fields are not supported; use a P-256 or P-384 key");
+    }
+    ECCurve curve = new ECCurve.Fp(
+        primeField.getP(),
+        params.getCurve().getA(),
+        params.getCurve().getB(),
+        params.getOrder(),
+        BigInteger.valueOf(params.getCofactor()));
+    ECPoint generator = curve.createPoint(params.getGenerator().getAffineX(), params.getGenerator().getAffineY());
+    ECPoint derived = new FixedPointCombMultiplier().multiply(generator, privateKey.getS()).normalize();
+    java.security.spec.ECPoint expected = publicKey.getW();
+    return derived.getAffineXCoord().toBigInteger().equals(expected.getAffineX())
+        && derived.getAffineYCoord().toBigInteger().equals(expected.getAffineY());
+  }
 
-    private static boolean sameDomain(ECParameterSpec a, ECParameterSpec b) {
-        return a.getCurve().equals(b.getCurve())
-                && a.getGenerator().equals(b.getGenerator())
-                && a.getOrder().equals(b.getOrder())
-                && a.getCofactor() == b.getCofactor();
-    }
+  private static boolean sameDomain(ECParameterSpec a, ECParameterSpec b) {
+    return a.getCurve().equals(b.getCurve())
+        && a.getGenerator().equals(b.getGenerator())
+        && a.getOrder().equals(b.getOrder())
+        && a.getCofactor() == b.getCofactor();
+  }
 }

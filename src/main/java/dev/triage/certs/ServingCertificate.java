@@ -13,26 +13,26 @@ import java.util.Objects;
  * @param privateKey the key belonging to {@code chain.get(0)}
  */
 public record ServingCertificate(List<X509Certificate> chain, PrivateKey privateKey) {
-    public ServingCertificate {
-        chain = List.copyOf(chain);
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException("A serving certificate chain needs at least the serving certificate");
-        }
-        Objects.requireNonNull(privateKey, "privateKey");
+  public ServingCertificate {
+    chain = List.copyOf(chain);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("A serving certificate chain needs at least the serving certificate");
     }
+    Objects.requireNonNull(privateKey, "privateKey");
+  }
 
-    /** The certificate the server presents, i.e. the first element of the chain. */
-    public X509Certificate certificate() {
-        return chain.get(0);
-    }
+  /** The certificate the server presents, i.e. the first element of the chain. */
+  public X509Certificate certificate() {
+    return chain.get(0);
+  }
 
-    // Some JDK key classes print their parameters; keep key material out of logs and error messages.
-    @Override
-    public String toString() {
-        X509Certificate leaf = certificate();
-        return "ServingCertificate[subject=" + leaf.getSubjectX500Principal().getName()
-                + ", notAfter=" + leaf.getNotAfter().toInstant()
-                + ", chainLength=" + chain.size()
-                + ", privateKey=" + privateKey.getAlgorithm() + "]";
-    }
+  // Some JDK key classes print their parameters; keep key material out of logs and error messages.
+  @Override
+  public String toString() {
+    X509Certificate leaf = certificate();
+    return "ServingCertificate[subject=" + leaf.getSubjectX500Principal().getName()
+        + ", notAfter=" + leaf.getNotAfter().toInstant()
+        + ", chainLength=" + chain.size()
+        + ", privateKey=" + privateKey.getAlgorithm() + "]";
+  }
 }

@@ -6,13 +6,13 @@ package dev.triage.certs;
  * message is written for the person who supplied the files and says what to change.
  */
 public final class TlsMaterialException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public TlsMaterialException(String message) {
-        super(message);
-    }
+  public TlsMaterialException(String message) {
+    super(message);
+  }
 
-    public TlsMaterialException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  public TlsMaterialException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }
