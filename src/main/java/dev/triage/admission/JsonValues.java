@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class JsonValues {
   public static final int MAX_DEPTH = 200;
-  private static final JsonFactory FACTORY = JsonFactory.builder()
+  static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .build();
 

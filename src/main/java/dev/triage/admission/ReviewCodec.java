@@ -2,10 +2,6 @@ package dev.triage.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,24 +18,11 @@ public final class ReviewCodec {
   public static final String KIND = "AdmissionReview";
   public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-  private static final ObjectMapper MAPPER = mapper();
-
   private ReviewCodec() {}
 
   /** The shared JSON factory, for writers that stream their own JSON. */
   public static JsonFactory json() {
-    return MAPPER.getFactory();
-  }
-
-  /** A JSON mapper: longs for integers, nesting capped so hostile input cannot overflow the stack. */
-  public static ObjectMapper mapper() {
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
-        .build();
-    return JsonMapper.builder(factory)
-        .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
+    return JsonValues.FACTORY;
   }
 
   public static AdmissionRequest parse(byte[] body) throws BadReviewException {
@@ -88,7 +71,7 @@ public final class ReviewCodec {
   /** Writes the AdmissionReview answering {@code uid}. */
   public static byte[] write(String uid, AdmissionResponse response) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator json = json().createGenerator(out)) {
       json.writeStartObject();
       json.writeStringField("apiVersion", API_VERSION);
       json.writeStringField("kind", KIND);

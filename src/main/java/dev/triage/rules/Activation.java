@@ -39,8 +39,15 @@ final class Activation implements CelVariableResolver {
   }
 
   /** Evaluates one of the policy's expressions against these names. */
-  Object eval(Expression expression) throws CelEvaluationException {
-    return expression.eval(this, deadlineNanos);
+  Object eval(Expression expression) throws EvaluationError {
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new EvaluationError("not evaluated: the review's deadline passed");
+    }
+    try {
+      return expression.eval(this, deadlineNanos);
+    } catch (CelEvaluationException | RuntimeException e) {
+      throw new EvaluationError(e.getMessage());
+    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.triage.rules;
 
-import dev.cel.runtime.CelEvaluationException;
 import dev.triage.rules.mutation.ApplyMerge;
 import dev.triage.rules.mutation.JsonPatch;
 import dev.triage.rules.mutation.JsonTree;
@@ -28,7 +27,7 @@ final class MutationEvaluator {
     Activation activation = context.activation(current, params, base);
     try {
       for (NamedExpression condition : base.matchConditions()) {
-        if (!Boolean.TRUE.equals(eval(activation, condition.expression()))) {
+        if (!Boolean.TRUE.equals(activation.eval(condition.expression()))) {
           return current;
         }
       }
@@ -36,7 +35,7 @@ final class MutationEvaluator {
       for (int i = 0; i < bound.policy().mutations().size(); i++) {
         MutatingPolicy.Mutation mutation = bound.policy().mutations().get(i);
         Activation step = context.activation(result, params, base);
-        Object value = eval(step, mutation.expression());
+        Object value = step.eval(mutation.expression());
         try {
           if (mutation.jsonPatch()) {
             result = JsonPatch.apply(result, JsonPatch.ops(value));
@@ -56,20 +55,6 @@ final class MutationEvaluator {
         failures.accept(new Failure(base.name(), bound.binding(), -1, e.getMessage(), "InternalError", 500));
       }
       return current;
-    }
-  }
-
-  private static Object eval(Activation activation, Expression expression) throws EvaluationError {
-    try {
-      return activation.eval(expression);
-    } catch (CelEvaluationException | RuntimeException e) {
-      throw new EvaluationError(e.getMessage());
-    }
-  }
-
-  private static final class EvaluationError extends Exception {
-    EvaluationError(String message) {
-      super(message, null, false, false);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.triage.rules;
 
-import dev.cel.runtime.CelEvaluationException;
 import dev.triage.admission.AdmissionRequest;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ final class ValidationEvaluator {
     String conditionError = null;
     for (NamedExpression condition : base.matchConditions()) {
       try {
-        if (!Boolean.TRUE.equals(eval(condition.expression(), activation))) {
+        if (!Boolean.TRUE.equals(activation.eval(condition.expression()))) {
           return;
         }
       } catch (EvaluationError e) {
@@ -44,7 +43,7 @@ final class ValidationEvaluator {
     for (int i = 0; i < validations.size(); i++) {
       Validation validation = validations.get(i);
       try {
-        Object result = eval(validation.expression(), activation);
+        Object result = activation.eval(validation.expression());
         if (Boolean.TRUE.equals(result)) {
           continue;
         }
@@ -60,7 +59,7 @@ final class ValidationEvaluator {
     }
     for (AuditAnnotation audit : bound.policy().auditAnnotations()) {
       try {
-        if (eval(audit.valueExpression(), activation) instanceof String value && !value.isEmpty()) {
+        if (activation.eval(audit.valueExpression()) instanceof String value && !value.isEmpty()) {
           annotations.put(base.name() + "/" + audit.key(), value);
         }
       } catch (EvaluationError e) {
@@ -69,21 +68,10 @@ final class ValidationEvaluator {
     }
   }
 
-  private Object eval(Expression expression, Activation activation) throws EvaluationError {
-    if (System.nanoTime() - context.deadlineNanos() > 0) {
-      throw new EvaluationError("not evaluated: the review's deadline passed");
-    }
-    try {
-      return activation.eval(expression);
-    } catch (CelEvaluationException | RuntimeException e) {
-      throw new EvaluationError(e.getMessage());
-    }
-  }
-
   private String message(Validation validation, Activation activation) {
     if (validation.messageExpression() != null) {
       try {
-        if (eval(validation.messageExpression(), activation) instanceof String text && !text.isBlank()
+        if (activation.eval(validation.messageExpression()) instanceof String text && !text.isBlank()
             && text.indexOf('\n') < 0) {
           return text;
         }
@@ -104,12 +92,5 @@ final class ValidationEvaluator {
 
   private static String typeName(Object value) {
     return value == null ? "null" : value.getClass().getSimpleName();
-  }
-
-  /** An expression that raised an error, ran out of budget or of time. */
-  static final class EvaluationError extends Exception {
-    EvaluationError(String message) {
-      super(message, null, false, false);
-    }
   }
 }

@@ -52,7 +52,7 @@ class BindingAndParamsTest {
 
   /** The JSON list Kubernetes puts under validation.policy.admission.k8s.io/validation_failure. */
   private static JsonNode auditedFailures(AdmissionResponse response) throws Exception {
-    return ReviewCodec.mapper().readTree(response.auditAnnotations().get(Engine.VALIDATION_FAILURE_ANNOTATION));
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.auditAnnotations().get(Engine.VALIDATION_FAILURE_ANNOTATION));
   }
 
   @Test
