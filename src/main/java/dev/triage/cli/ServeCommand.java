@@ -2,6 +2,7 @@ package dev.triage.cli;
 
 import dev.triage.certs.DevCertificates;
 import dev.triage.cluster.ClusterView;
+import dev.triage.cluster.LiveClusterView;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.server.AdmissionServer;
@@ -41,6 +42,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "where development certificates are kept when --cert is not given (default: ${DEFAULT-VALUE})")
   Path devCerts;
 
+  @Option(names = "--kubeconfig",
+      description = "read Namespaces and PodDisruptionBudgets from the cluster this kubeconfig names")
+  Path kubeconfig;
+
+  @Option(names = "--in-cluster",
+      description = "read Namespaces and PodDisruptionBudgets with the pod's service account")
+  boolean inCluster;
+
   @Spec
   CommandSpec spec;
 
@@ -58,12 +67,19 @@ final class ServeCommand implements Callable<Integer> {
       key = dev.key();
       out.printf("development certificates in %s; trust the CA with: curl --cacert %s ...%n", devCerts, dev.caCert());
     }
+    if (kubeconfig != null && inCluster) {
+      throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
+    }
     RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     DecisionLog log = new DecisionLog(System.out, clock);
-    Engine engine = new Engine(() -> snapshot, ClusterView.EMPTY, clock);
+    LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
+    ClusterView cluster = live != null ? live : ClusterView.EMPTY;
+    Engine engine = new Engine(() -> snapshot, cluster, clock);
     Vertx vertx = Vertx.vertx();
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
-        new AdmissionServer.Config(host, port, cert, key));
+    // Not ready until the cluster view holds the API server's first list: a PDB the cache has
+    // not seen yet would otherwise deny its workload.
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock),
+        () -> live == null || live.synced(), new AdmissionServer.Config(host, port, cert, key));
     int bound = server.start().await();
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
         snapshot.policyCount(), rules, snapshot.errors().size());
@@ -72,6 +88,9 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       vertx.close().await();
+      if (live != null) {
+        live.close();
+      }
       stopped.countDown();
     }, "triage-shutdown"));
     stopped.await();
