@@ -10,6 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -172,6 +178,52 @@ abstract class AdmissionScenarios {
     assertTrue(created.at("/metadata/labels").path(MESH_LABEL).isMissingNode(), created::toString);
     assertTrue(created.at("/spec/containers/0/securityContext/privileged").asBoolean(), created::toString);
     assertTrue(created.at("/spec/containers/0/readinessProbe").isMissingNode(), created::toString);
+  }
+
+  /**
+   * Time the API server takes to answer a Deployment create (server-side dry run, so it can be
+   * repeated), with Triage's two webhooks called and in a namespace they skip; same run, same
+   * API server. Reported, not asserted: machines differ.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void applyLatencyWithAndWithoutTriage() throws IOException {
+    String reviewed = namespace("latency");
+    String skipped = namespace("latency-skipped", "triage.dev/ignore=true");
+    String deployment = manifest("ehr-api.yaml").split("(?m)^---$")[1];
+    List<Long> with = new ArrayList<>();
+    List<Long> without = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      with.add(createMillis(reviewed, deployment, true));
+      without.add(createMillis(skipped, deployment, false));
+    }
+    String report = "%s: Deployment create answered by the API server (server-side dry run, n=20 after 5 warm-up):"
+        .formatted(getClass().getSimpleName())
+        + "%n  with Triage:    median %d ms, max %d ms%n  without Triage: median %d ms, max %d ms%n".formatted(
+            median(with), max(with), median(without), max(without));
+    System.out.print(report);
+    Files.writeString(Path.of("target", "e2e-apply-latency-" + prefix() + ".txt"), report);
+  }
+
+  /** One server-side dry-run create, timed by kubectl's own request log; checks who reviewed it. */
+  private long createMillis(String namespace, String deployment, boolean reviewed) {
+    Kubectl.Result result = kubectl.withInput(deployment, "create", "-n", namespace, "-f", "-", "--dry-run=server",
+        "-o", "json", "-v=6");
+    assertTrue(result.ok(), result::printed);
+    assertEquals(reviewed, result.out().contains("\"" + MESH_LABEL + "\""), result::printed);
+    Matcher timing = Pattern.compile("POST \\S+/deployments\\S* 201 Created in (\\d+) milliseconds")
+        .matcher(result.err());
+    assertTrue(timing.find(), result::printed);
+    return Long.parseLong(timing.group(1));
+  }
+
+  private static long median(List<Long> millis) {
+    List<Long> sorted = millis.subList(5, millis.size()).stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static long max(List<Long> millis) {
+    return millis.subList(5, millis.size()).stream().mapToLong(Long::longValue).max().orElseThrow();
   }
 
   @Test

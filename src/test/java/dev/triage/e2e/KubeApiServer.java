@@ -21,17 +21,19 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * etcd and a real kube-apiserver (v1.20.2) on loopback, started once per test JVM and stopped
- * when it exits. Two identities: an administrator (for kubectl, as a user would drive it) and
+ * etcd and a real kube-apiserver (v1.20.2) on loopback: one shared by the test JVM ({@link #get}),
+ * or a private one a test may stop ({@link #start}). Two identities: an administrator (for kubectl, as a user would drive it) and
  * Triage's service account, whose only rights are those {@code webhook/rbac.yaml} grants.
  */
-final class KubeApiServer {
+final class KubeApiServer implements AutoCloseable {
   static final String TRIAGE_USER = "system:serviceaccount:triage-system:triage";
   private static KubeApiServer running;
 
   final Path dir;
   final Path adminKubeconfig;
   final Path triageKubeconfig;
+  /** A user no RBAC rule names. */
+  final Path unboundKubeconfig;
   final Path caCert;
   final int port;
   private final List<Process> processes = new ArrayList<>();
@@ -41,31 +43,39 @@ final class KubeApiServer {
     this.port = port;
     this.adminKubeconfig = dir.resolve("admin.kubeconfig");
     this.triageKubeconfig = dir.resolve("triage.kubeconfig");
+    this.unboundKubeconfig = dir.resolve("unbound.kubeconfig");
     this.caCert = dir.resolve("pki/ca.crt");
   }
 
   /** The shared instance, started on first use. */
   static synchronized KubeApiServer get() throws Exception {
     if (running == null) {
-      Path apiserver = Prerequisites.kubeApiServer();
-      Path etcd = Prerequisites.onPath("etcd");
-      Prerequisites.onPath("kubectl");
-      Path dir = Files.createTempDirectory("triage-e2e-apiserver");
-      KubeApiServer server = new KubeApiServer(dir, freePort());
-      Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-      server.start(apiserver, etcd);
-      server.labelControlPlaneNamespaces();
-      running = server;
+      running = start();
     }
     return running;
+  }
+
+  /** A new etcd and API server, stopped by {@link #close} or when the JVM exits. */
+  static KubeApiServer start() throws Exception {
+    Path apiserver = Prerequisites.kubeApiServer();
+    Path etcd = Prerequisites.onPath("etcd");
+    Prerequisites.onPath("kubectl");
+    Path dir = Files.createTempDirectory("triage-e2e-apiserver");
+    KubeApiServer server = new KubeApiServer(dir, freePort());
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    server.start(apiserver, etcd);
+    server.labelControlPlaneNamespaces();
+    return server;
   }
 
   private void start(Path apiserver, Path etcd) throws Exception {
     DevCertificates.Paths pki = DevCertificates.ensure(dir.resolve("pki"), Clock.systemUTC());
     Files.writeString(dir.resolve("tokens.csv"), "admin-token,admin,admin,system:masters\n"
+        + "unbound-token,unbound,unbound,\n"
         + "triage-token," + TRIAGE_USER + ",triage,\"system:serviceaccounts,system:serviceaccounts:triage-system\"\n");
     writeKubeconfig(adminKubeconfig, "admin-token");
     writeKubeconfig(triageKubeconfig, "triage-token");
+    writeKubeconfig(unboundKubeconfig, "unbound-token");
 
     int etcdPort = freePort();
     int peerPort = freePort();
@@ -160,7 +170,8 @@ final class KubeApiServer {
         """.formatted(port, caCert, token));
   }
 
-  private synchronized void stop() {
+  @Override
+  public synchronized void close() {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).destroy();
     }

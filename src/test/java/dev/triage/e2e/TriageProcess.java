@@ -27,6 +27,13 @@ final class TriageProcess implements Triage {
    * with Triage's own service account; returns once {@code /readyz} says ready.
    */
   static TriageProcess start(KubeApiServer apiServer, Pki pki) throws Exception {
+    TriageProcess triage = launch(apiServer, pki, apiServer.triageKubeconfig);
+    triage.awaitReady(pki);
+    return triage;
+  }
+
+  /** Starts Triage reading the cluster with {@code kubeconfig}; does not wait for it. */
+  static TriageProcess launch(KubeApiServer apiServer, Pki pki, Path kubeconfig) throws Exception {
     int port = KubeApiServer.freePort();
     Path log = apiServer.dir.resolve("triage-" + port + ".log");
     Process process = new ProcessBuilder(List.of(
@@ -34,17 +41,19 @@ final class TriageProcess implements Triage {
         "serve", "--host=127.0.0.1", "--port=" + port,
         "--rules=" + Prerequisites.PROJECT.resolve("rules"),
         "--cert=" + pki.cert(), "--key=" + pki.key(),
-        "--kubeconfig=" + apiServer.triageKubeconfig))
+        "--kubeconfig=" + kubeconfig))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    TriageProcess triage = new TriageProcess(process, port, log);
+    return new TriageProcess(process, port, log);
+  }
+
+  void awaitReady(Pki pki) throws Exception {
     awaitReady(port, pki, () -> {
       if (!process.isAlive()) {
         throw new IllegalStateException("triage exited; see " + log);
       }
     });
-    return triage;
   }
 
   /** Polls {@code https://127.0.0.1:port/readyz} until it answers 200, for up to 60 s. */
