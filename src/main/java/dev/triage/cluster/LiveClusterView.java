@@ -55,10 +55,19 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
 
   private LiveClusterView(KubernetesClient client) {
     this.client = client;
-    // policy/v1 from Kubernetes 1.21; policy/v1beta1 before.
-    this.budgetsContext = client.supports("policy/v1", "PodDisruptionBudget")
-        ? context("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true)
-        : context("policy", "v1beta1", "poddisruptionbudgets", "PodDisruptionBudget", true);
+    this.budgetsContext = context("policy", budgetsVersion(client), "poddisruptionbudgets", "PodDisruptionBudget",
+        true);
+  }
+
+  /** policy/v1 from Kubernetes 1.21, policy/v1beta1 before; v1 when the API server cannot say. */
+  private static String budgetsVersion(KubernetesClient client) {
+    try {
+      return client.supports("policy/v1", "PodDisruptionBudget") ? "v1" : "v1beta1";
+    } catch (KubernetesClientException e) {
+      LOG.log(Level.WARNING, "cannot ask the API server which PodDisruptionBudget version it serves ({0});"
+          + " watching policy/v1", describe(e));
+      return "v1";
+    }
   }
 
   /**

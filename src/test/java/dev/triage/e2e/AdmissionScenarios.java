@@ -33,6 +33,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class AdmissionScenarios {
   static final String MESH_LABEL = "sidecar.istio.io/inject";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** kubectl -v=6's line for the create, in the old and the structured log format. */
+  private static final Pattern REQUEST_LOG = Pattern.compile(
+      "POST \\S+/deployments\\S* 201 Created in (\\d+) milliseconds"
+      + "|verb=\"POST\" url=\"[^\"]+/deployments[^\"]*\" status=\"201 Created\" milliseconds=(\\d+)");
 
   KubeApiServer apiServer;
   Kubectl kubectl;
@@ -211,10 +215,9 @@ abstract class AdmissionScenarios {
         "-o", "json", "-v=6");
     assertTrue(result.ok(), result::printed);
     assertEquals(reviewed, result.out().contains("\"" + MESH_LABEL + "\""), result::printed);
-    Matcher timing = Pattern.compile("POST \\S+/deployments\\S* 201 Created in (\\d+) milliseconds")
-        .matcher(result.err());
+    Matcher timing = REQUEST_LOG.matcher(result.err());
     assertTrue(timing.find(), result::printed);
-    return Long.parseLong(timing.group(1));
+    return Long.parseLong(timing.group(1) != null ? timing.group(1) : timing.group(2));
   }
 
   private static long median(List<Long> millis) {
