@@ -32,8 +32,11 @@ public final class WatchedRules implements Supplier<RuleSnapshot>, AutoCloseable
   public interface Listener {
     void reloaded(RuleSnapshot rules);
 
-    /** @param newErrors the errors in files that had none in the rules still serving */
-    void rejected(List<RuleError> newErrors);
+    /**
+     * @param newErrors the errors in files that had none in the rules still serving
+     * @param rejections edits rejected since start, this one included
+     */
+    void rejected(List<RuleError> newErrors, long rejections);
   }
 
   private final Path directory;
@@ -91,8 +94,7 @@ public final class WatchedRules implements Supplier<RuleSnapshot>, AutoCloseable
     current.errors().forEach(e -> brokenBefore.add(e.file()));
     List<RuleError> newErrors = attempt.errors().stream().filter(e -> !brokenBefore.contains(e.file())).toList();
     if (!newErrors.isEmpty()) {
-      rejections.incrementAndGet();
-      listener.rejected(newErrors);
+      listener.rejected(newErrors, rejections.incrementAndGet());
       return false;
     }
     current = attempt;
@@ -106,9 +108,8 @@ public final class WatchedRules implements Supplier<RuleSnapshot>, AutoCloseable
       check();
     } catch (RuntimeException e) {
       // A failure to look must not end the watch; the rules serving stay as they are.
-      rejections.incrementAndGet();
       listener.rejected(List.of(new RuleError(directory.toString(), new dev.triage.yaml.Position(1, 1), "", "",
-          "cannot check for changes: " + e)));
+          "cannot check for changes: " + e)), rejections.incrementAndGet());
     }
   }
 

@@ -81,7 +81,7 @@ class RuleReloadTest {
       public void reloaded(RuleSnapshot snapshot) {}
 
       @Override
-      public void rejected(List<RuleError> errors) {
+      public void rejected(List<RuleError> errors, long rejections) {
         rejected.add(errors);
       }
     }).watch(Duration.ofMillis(100));
