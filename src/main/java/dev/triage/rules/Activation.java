@@ -45,7 +45,7 @@ final class Activation implements CelVariableResolver {
     }
     try {
       return expression.eval(this, deadlineNanos);
-    } catch (CelEvaluationException | RuntimeException e) {
+    } catch (CelEvaluationException | RuntimeException | Expression.BudgetExceeded e) {
       throw EvaluationError.of(e, expression.text());
     }
   }
@@ -104,6 +104,9 @@ final class Activation implements CelVariableResolver {
           values.put(variable.name(), new VariableException(variable.name(), "is defined in terms of itself"));
           try {
             value = variable.expression().eval(Activation.this, deadlineNanos);
+          } catch (Expression.BudgetExceeded e) {
+            values.remove(variable.name());
+            throw e; // ends the whole evaluation, not just this variable
           } catch (CelEvaluationException | RuntimeException e) {
             value = e instanceof VariableException v ? v
                 : new VariableException(variable.name(), EvaluationError.describe(e, variable.expression().text()));
