@@ -8,6 +8,7 @@ import dev.triage.server.AdmissionServer;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.ReviewHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
     RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     DecisionLog log = new DecisionLog(System.out, clock);
     Engine engine = new Engine(() -> snapshot, ClusterView.EMPTY, clock);
-    Vertx vertx = Vertx.vertx();
+    // epoll when the native library loads, else NIO.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
         new AdmissionServer.Config(host, port, cert, key));
     int bound = server.start().await();
