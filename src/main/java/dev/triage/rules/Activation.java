@@ -107,8 +107,8 @@ final class Activation implements CelVariableResolver {
         if (variable.name().equals(key)) {
           Object value;
           // Marks the variable as being computed, so a cycle through it is an error rather than a stack
-          // overflow. A marker rather than a ready exception: filling in a stack trace for every variable
-          // of every review was a tenth of the cost of a review.
+          // overflow. A plain marker: building the cycle error up front filled in two stack traces per
+          // variable per review, about a tenth of a review's time.
           values.put(variable.name(), COMPUTING);
           try {
             value = variable.expression().eval(Activation.this, deadlineNanos);
