@@ -44,9 +44,13 @@ public class RuleBenchmark {
   @Setup
   public void setUp() throws Exception {
     directory = Files.createTempDirectory("triage-rule-bench");
-    Files.copy(Fixtures.rules().resolve("settings.yaml"), directory.resolve("settings.yaml"));
     if (!rule.equals("baseline")) {
-      Files.copy(Fixtures.rules().resolve(rule + ".yaml"), directory.resolve(rule + ".yaml"));
+      Path file = Fixtures.rules().resolve(rule + ".yaml");
+      Files.copy(file, directory.resolve(rule + ".yaml"));
+      // The settings load only beside a policy that takes them as params.
+      if (Files.readString(file).contains("paramKind:")) {
+        Files.copy(Fixtures.rules().resolve("settings.yaml"), directory.resolve("settings.yaml"));
+      }
     }
     RuleSnapshot rules = Fixtures.load(directory);
     handler = Fixtures.handler(rules);
