@@ -6,7 +6,11 @@ import dev.triage.cluster.LiveClusterView;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.server.AdmissionServer;
+import dev.triage.server.CertificateExpiry;
 import dev.triage.server.DecisionLog;
+import dev.triage.server.JsonLogFormatter;
+import dev.triage.server.Metrics;
+import dev.triage.server.MetricsServer;
 import dev.triage.server.ReviewHandler;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
@@ -50,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "read Namespaces and PodDisruptionBudgets with the pod's service account")
   boolean inCluster;
 
+  @Option(names = "--metrics-port", defaultValue = "9090",
+      description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
+  int metricsPort;
+
   @Spec
   CommandSpec spec;
 
@@ -60,6 +68,7 @@ final class ServeCommand implements Callable<Integer> {
     if ((cert == null) != (key == null)) {
       throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both or neither");
     }
+    JsonLogFormatter.install();
     Clock clock = Clock.systemUTC();
     if (cert == null) {
       DevCertificates.Paths dev = DevCertificates.ensure(devCerts, clock);
@@ -75,18 +84,33 @@ final class ServeCommand implements Callable<Integer> {
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
     Engine engine = new Engine(() -> snapshot, cluster, clock);
+    Metrics metrics = new Metrics();
+    metrics.rulesLoaded(snapshot);
+    if (live != null) {
+      metrics.clusterViewStale(live::stale);
+    }
+    Path servedCert = cert;
+    metrics.certificateExpiry(() -> CertificateExpiry.secondsLeft(servedCert, clock));
     Vertx vertx = Vertx.vertx();
+    MetricsServer metricsServer = metricsPort == 0 ? null : new MetricsServer(vertx, metrics, host, metricsPort);
+    if (metricsServer != null) {
+      metricsServer.start().await();
+    }
     // Not ready until the cluster view holds the API server's first list: a PDB the cache has
     // not seen yet would otherwise deny its workload.
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock),
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
         () -> live == null || live.synced(), new AdmissionServer.Config(host, port, cert, key));
     int bound = server.start().await();
-    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
-        snapshot.policyCount(), rules, snapshot.errors().size());
+    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%n", host, bound,
+        snapshot.policyCount(), rules, snapshot.errors().size(),
+        metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
       vertx.close().await();
       if (live != null) {
         live.close();

@@ -32,6 +32,7 @@ final class RunningServer implements AutoCloseable {
   final int port;
   final SSLContext trust;
   final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+  final Metrics metrics = new Metrics();
 
   RunningServer(Path rulesDir, Path certDir) throws Exception {
     this(rulesDir, certDir, ClusterView.EMPTY);
@@ -43,7 +44,7 @@ final class RunningServer implements AutoCloseable {
     rules = RuleFiles.load(rulesDir, new RuleCompiler(new CelEnvironment()));
     Engine engine = new Engine(() -> rules, cluster, clock);
     DecisionLog log = new DecisionLog(new PrintStream(logs, true, StandardCharsets.UTF_8), clock);
-    server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
+    server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock), () -> true,
         new AdmissionServer.Config("127.0.0.1", 0, certs.cert(), certs.key()));
     port = server.start().await();
     trust = trusting(PemFiles.readCertificates(certs.caCert()).get(0));
