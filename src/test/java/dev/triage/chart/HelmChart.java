@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class HelmChart {
   public static final Path DIR = Path.of("charts/triage");
   static final String RELEASE = "triage";
-  static final String NAMESPACE = "triage-system";
+  public static final String NAMESPACE = "triage-system";
 
   private final Map<String, Object> sets = new LinkedHashMap<>();
   private String kubeVersion;
