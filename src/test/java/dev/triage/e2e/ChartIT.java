@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
 import dev.triage.chart.HelmChart;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,5 +112,37 @@ class ChartIT {
     Kubectl.Result admitted = createPod("clinical");
     assertTrue(admitted.ok(), "with the registrations deleted, admission goes on without Triage:\n"
         + admitted.printed());
+  }
+
+  /** The onboarding commands of docs/operations.md. */
+  @Test
+  @Order(3)
+  void aNamespacesModeIsALabelSetAndRemovedWithKubectl() {
+    namespace("clinical-notes");
+    assertTrue(kubectl.run("label", "namespace", "clinical-notes", "triage.dev/mode=dry-run", "--overwrite").ok());
+    assertEquals("dry-run", kubectl.run("get", "namespace", "clinical-notes",
+        "-o", "jsonpath={.metadata.labels.triage\\.dev/mode}").out());
+    assertTrue(kubectl.run("label", "namespace", "clinical-notes", "triage.dev/mode=warn", "--overwrite").ok());
+    assertTrue(kubectl.run("label", "namespace", "clinical-notes", "triage.dev/mode-").ok());
+    assertEquals("", kubectl.run("get", "namespace", "clinical-notes",
+        "-o", "jsonpath={.metadata.labels.triage\\.dev/mode}").out());
+  }
+
+  /** helm install itself, which learns from the API server which PodDisruptionBudget version it serves. */
+  @Test
+  @Order(4)
+  void helmInstallsTheChartIntoTheApiServer() {
+    namespace("triage-helm");
+    Release release = new Helm(HelmChart.DIR).install().withName("triage-helm").withNamespace("triage-helm")
+        .withKubeConfig(apiServer.adminKubeconfig)
+        .set("certificates.mode", "caBundle").set("certificates.caBundle", caBundle)
+        .call();
+    assertEquals("deployed", release.getStatus(), release.getOutput());
+    Kubectl.Result pdb = kubectl.run("get", "poddisruptionbudgets.v1beta1.policy", "triage-helm", "-n", "triage-helm",
+        "-o", "jsonpath={.spec.minAvailable}");
+    assertEquals("2", pdb.out(), pdb.printed());
+    Kubectl.Result webhook = kubectl.run("get", "validatingwebhookconfiguration", "triage-helm",
+        "-o", "jsonpath={.webhooks[0].clientConfig.service.namespace}");
+    assertEquals("triage-helm", webhook.out(), webhook.printed());
   }
 }
