@@ -102,13 +102,14 @@ public final class Metrics {
 
   /** 1 while the cluster view serves cached objects because its watch on the API server broke. */
   public void clusterViewStale(BooleanSupplier stale) {
-    Gauge.builder("triage.cluster.view.stale", stale, s -> s.getAsBoolean() ? 1 : 0)
+    // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these lambdas.
+    Gauge.builder("triage.cluster.view.stale", stale, s -> s.getAsBoolean() ? 1 : 0).strongReference(true)
         .description("1 while the cluster view has lost its watch and serves cached objects").register(registry);
   }
 
   /** Seconds until the serving certificate expires (NaN when not known). */
   public void certificateExpiry(DoubleSupplier secondsLeft) {
-    Gauge.builder("triage.certificate.expiry", secondsLeft, DoubleSupplier::getAsDouble)
+    Gauge.builder("triage.certificate.expiry", secondsLeft, DoubleSupplier::getAsDouble).strongReference(true)
         .description("seconds until the serving certificate expires").baseUnit("seconds").register(registry);
   }
 

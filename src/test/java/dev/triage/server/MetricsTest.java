@@ -125,6 +125,21 @@ class MetricsTest {
   }
 
   @Test
+  void gaugesKeepReadingTheirSuppliersAfterAGarbageCollection() throws Exception {
+    // Capturing lambdas, as serve passes: new objects that only the registry refers to.
+    boolean stale = true;
+    double seconds = 42;
+    server.metrics.clusterViewStale(() -> stale);
+    server.metrics.certificateExpiry(() -> seconds);
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    String scrape = scrape();
+    assertEquals(1.0, sample(scrape, "triage_cluster_view_stale", Map.of()), scrape);
+    assertEquals(42.0, sample(scrape, "triage_certificate_expiry_seconds", Map.of()), scrape);
+  }
+
+  @Test
   void onlyMetricsIsServedOnTheMetricsPort() throws Exception {
     assertEquals(404, get("/validate").statusCode());
     assertEquals(404, get("/").statusCode());
