@@ -10,9 +10,13 @@ import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
 import dev.triage.server.AdmissionServer;
+import dev.triage.server.CertificateExpiry;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.GoDuration;
 import dev.triage.server.Limits;
+import dev.triage.server.JsonLogFormatter;
+import dev.triage.server.Metrics;
+import dev.triage.server.MetricsServer;
 import dev.triage.server.ReviewHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -88,6 +92,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "then wait at most this long for reviews in flight before exiting (default: ${DEFAULT-VALUE})")
   Duration shutdownTimeout;
 
+  @Option(names = "--metrics-port", defaultValue = "9090",
+      description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
+  int metricsPort;
+
   @Spec
   CommandSpec spec;
 
@@ -110,6 +118,7 @@ final class ServeCommand implements Callable<Integer> {
     if ((cert == null) != (key == null)) {
       throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both or neither");
     }
+    JsonLogFormatter.install();
     Clock clock = Clock.systemUTC();
     if (cert == null) {
       DevCertificates.Paths dev = DevCertificates.ensure(devCerts, clock);
@@ -120,8 +129,11 @@ final class ServeCommand implements Callable<Integer> {
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
-    WatchedRules watched = new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules));
+    Metrics metrics = new Metrics();
+    WatchedRules watched = new WatchedRules(rules, new RuleCompiler(new CelEnvironment()),
+        new ReloadReport(err, rules, metrics));
     RuleSnapshot snapshot = watched.get();
+    metrics.rulesLoaded(snapshot);
     for (RuleError error : snapshot.errors()) {
       err.println(error);
     }
@@ -131,17 +143,27 @@ final class ServeCommand implements Callable<Integer> {
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
     Engine engine = new Engine(watched, cluster, clock);
+    if (live != null) {
+      metrics.clusterViewStale(live::stale);
+    }
+    Path servedCert = cert;
+    metrics.certificateExpiry(() -> CertificateExpiry.secondsLeft(servedCert, clock));
     // epoll when the native library loads, else NIO.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    MetricsServer metricsServer = metricsPort == 0 ? null : new MetricsServer(vertx, metrics, host, metricsPort);
+    if (metricsServer != null) {
+      metricsServer.start().await();
+    }
     Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
     // Not ready until the cluster view holds the API server's first list: a PDB the cache has
     // not seen yet would otherwise deny its workload.
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock),
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
         () -> live == null || live.synced(), new AdmissionServer.Config(host, port, cert, key, clientCa, limits));
     int bound = server.start().await();
-    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%n", host, bound,
-        snapshot.policyCount(), rules, snapshot.errors().size(), clientCa == null ? "" : "; client certificates from "
-            + clientCa + " required");
+    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
+        snapshot.policyCount(), rules, snapshot.errors().size(),
+        clientCa == null ? "" : "; client certificates from " + clientCa + " required",
+        metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -158,6 +180,9 @@ final class ServeCommand implements Callable<Integer> {
       }
       server.shutdown(shutdownTimeout).await();
       watched.close();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
       vertx.close().await();
       if (live != null) {
         live.close();
@@ -171,9 +196,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Says on stderr what each rules edit did: the errors of a rejected one as file:line:column. */
-  private record ReloadReport(PrintWriter err, Path rules) implements WatchedRules.Listener {
+  private record ReloadReport(PrintWriter err, Path rules, Metrics metrics) implements WatchedRules.Listener {
     @Override
     public void reloaded(RuleSnapshot snapshot) {
+      metrics.reloaded(true);
+      metrics.rulesLoaded(snapshot);
       err.printf("rules reloaded from %s: %d policies (%d problems)%n", rules, snapshot.policyCount(),
           snapshot.errors().size());
       err.flush();
@@ -181,6 +208,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public void rejected(List<RuleError> errors, long rejections) {
+      metrics.reloaded(false);
       for (RuleError error : errors) {
         err.println(error);
       }
