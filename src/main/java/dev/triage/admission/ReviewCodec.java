@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -96,8 +97,8 @@ public final class ReviewCodec {
       }
       if (!response.auditAnnotations().isEmpty()) {
         json.writeObjectFieldStart("auditAnnotations");
-        for (Map.Entry<String, String> e : response.auditAnnotations().entrySet()) {
-          json.writeStringField(webhookAnnotationKey(e.getKey()), e.getValue());
+        for (Map.Entry<String, String> e : webhookAnnotations(response.auditAnnotations()).entrySet()) {
+          json.writeStringField(e.getKey(), e.getValue());
         }
         json.writeEndObject();
       }
@@ -120,6 +121,13 @@ public final class ReviewCodec {
    */
   static String webhookAnnotationKey(String key) {
     return key.replace('/', '.');
+  }
+
+  /** The annotations under the keys a webhook may use; of two that come to one key, the later one stands. */
+  static Map<String, String> webhookAnnotations(Map<String, String> annotations) {
+    Map<String, String> keyed = new LinkedHashMap<>();
+    annotations.forEach((key, value) -> keyed.put(webhookAnnotationKey(key), value));
+    return keyed;
   }
 
   /** Says what is wrong with a field without repeating its value, which may be anything. */
