@@ -1,12 +1,12 @@
 package dev.triage.cli;
 
-import dev.triage.certs.DevCertificates;
 import dev.triage.cluster.ClusterView;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.server.AdmissionServer;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.ReviewHandler;
+import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code triage serve}: the HTTPS admission webhook. */
@@ -31,15 +31,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String host;
 
-  @Option(names = "--cert", description = "serving certificate chain (PEM); without it, development certificates are used")
-  Path cert;
-
-  @Option(names = "--key", description = "private key of --cert (PEM)")
-  Path key;
-
-  @Option(names = "--dev-certs", defaultValue = "certs/dev",
-      description = "where development certificates are kept when --cert is not given (default: ${DEFAULT-VALUE})")
-  Path devCerts;
+  @Mixin
+  CertificateOptions certificates;
 
   @Spec
   CommandSpec spec;
@@ -48,28 +41,24 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if ((cert == null) != (key == null)) {
-      throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both or neither");
-    }
     Clock clock = Clock.systemUTC();
-    if (cert == null) {
-      DevCertificates.Paths dev = DevCertificates.ensure(devCerts, clock);
-      cert = dev.cert();
-      key = dev.key();
-      out.printf("development certificates in %s; trust the CA with: curl --cacert %s ...%n", devCerts, dev.caCert());
+    if (!certificates.prepare(clock)) {
+      return 1;
     }
     RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     DecisionLog log = new DecisionLog(System.out, clock);
     Engine engine = new Engine(() -> snapshot, ClusterView.EMPTY, clock);
     Vertx vertx = Vertx.vertx();
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
-        new AdmissionServer.Config(host, port, cert, key));
+        new AdmissionServer.Config(host, port, certificates.cert(), certificates.key()));
     int bound = server.start().await();
+    certificates.follow(vertx, server, new TlsLog(System.out, clock), clock);
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
         snapshot.policyCount(), rules, snapshot.errors().size());
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      certificates.close();
       server.close();
       vertx.close().await();
       stopped.countDown();

@@ -3,6 +3,8 @@ package dev.triage.server;
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.BadReviewException;
 import dev.triage.admission.ReviewCodec;
+import dev.triage.certs.PemFiles;
+import dev.triage.certs.ServingCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The HTTPS door: {@code POST /validate}, {@code POST /mutate}, {@code GET /healthz},
@@ -34,8 +37,10 @@ public final class AdmissionServer implements AutoCloseable {
   private final ReviewHandler handler;
   private final BooleanSupplier rulesReady;
   private final Config config;
+  private HttpServerOptions options;
   private HttpServer server;
   private volatile boolean listening;
+  private volatile Supplier<String> readinessDetail = () -> "";
 
   public AdmissionServer(Vertx vertx, ReviewHandler handler, BooleanSupplier rulesReady, Config config) {
     this.vertx = vertx;
@@ -46,7 +51,7 @@ public final class AdmissionServer implements AutoCloseable {
 
   /** Starts listening; completes with the bound port (useful with port 0). */
   public Future<Integer> start() {
-    HttpServerOptions options = new HttpServerOptions()
+    options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
         .setSsl(true)
@@ -66,6 +71,22 @@ public final class AdmissionServer implements AutoCloseable {
     });
   }
 
+  /**
+   * Presents {@code serving} in every TLS handshake from now on. The listening socket stays open
+   * and connections already established finish on the certificate they started with.
+   */
+  public Future<Boolean> useCertificate(ServingCertificate serving) {
+    PemKeyCertOptions keyCert = new PemKeyCertOptions()
+        .setCertValue(Buffer.buffer(PemFiles.encodeCertificates(serving.chain())))
+        .setKeyValue(Buffer.buffer(PemFiles.encodePrivateKey(serving.privateKey())));
+    return server.updateSSLOptions(options.getSslOptions().copy().setKeyCertOptions(keyCert), true);
+  }
+
+  /** Text appended to the {@code /readyz} answer, e.g. how long the certificates have left. */
+  public void readinessDetail(Supplier<String> detail) {
+    readinessDetail = detail;
+  }
+
   public boolean ready() {
     return listening && rulesReady.getAsBoolean();
   }
@@ -73,8 +94,8 @@ public final class AdmissionServer implements AutoCloseable {
   private void route(HttpServerRequest request) {
     String path = request.path();
     switch (path) {
-      case "/healthz" -> probe(request, true);
-      case "/readyz" -> probe(request, ready());
+      case "/healthz" -> probe(request, true, "");
+      case "/readyz" -> probe(request, ready(), readinessDetail.get());
       case "/validate" -> review(request, Endpoint.VALIDATE);
       case "/mutate" -> review(request, Endpoint.MUTATE);
       default -> text(request.response(), 404, "not found: Triage serves POST /validate, POST /mutate,"
@@ -82,13 +103,13 @@ public final class AdmissionServer implements AutoCloseable {
     }
   }
 
-  private void probe(HttpServerRequest request, boolean ok) {
+  private void probe(HttpServerRequest request, boolean ok, String detail) {
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().putHeader("Allow", "GET");
       text(request.response(), 405, "method not allowed: use GET");
       return;
     }
-    text(request.response(), ok ? 200 : 503, ok ? "ok" : "not ready");
+    text(request.response(), ok ? 200 : 503, (ok ? "ok" : "not ready") + (detail.isEmpty() ? "" : "\n" + detail));
   }
 
   private void review(HttpServerRequest request, Endpoint endpoint) {
