@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,8 +47,13 @@ final class CertificateOptions {
       description = "where development certificates are kept when --cert is not given (default: ${DEFAULT-VALUE})")
   Path devCerts;
 
+  @Mixin
+  SelfManagedOptions selfManaged;
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
+
+  private TlsLog log;
 
   private Optional<Path> caFile = Optional.empty();
   private CertificateFileWatcher watcher;
@@ -56,7 +62,18 @@ final class CertificateOptions {
    * Checks the options, creates development certificates if needed, and checks the pair. Returns
    * false, having said why on standard error, when the pair cannot be served.
    */
-  boolean prepare(Clock clock) throws IOException {
+  boolean prepare(TlsLog log, Clock clock) throws IOException {
+    this.log = log;
+    if (selfManaged.enabled) {
+      if (cert != null || key != null) {
+        throw new ParameterException(spec.commandLine(), "--self-managed makes its own certificates: leave out"
+            + " --cert and --key");
+      }
+      Path dir = selfManaged.prepare(log, clock);
+      cert = dir.resolve(CertificateDirectory.CERT_FILE);
+      key = dir.resolve(CertificateDirectory.KEY_FILE);
+      return true;
+    }
     if ((cert == null) != (key == null)) {
       throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both or neither");
     }
@@ -94,11 +111,15 @@ final class CertificateOptions {
    * Once the server listens: serves what the files hold now, follows their changes, shows the
    * expiries on {@code /readyz} and warns hourly when one is near.
    */
-  ServingTls follow(Vertx vertx, AdmissionServer server, TlsLog log, Clock clock) {
+  ServingTls follow(Vertx vertx, AdmissionServer server, Clock clock) {
     ServingTls tls = new ServingTls(server, log, clock);
-    watcher = new CertificateFileWatcher(cert, key, caFile, tls, clock);
-    watcher.reload();
-    watcher.start(Duration.ofSeconds(pollSeconds));
+    if (selfManaged.enabled) {
+      selfManaged.follow(tls);
+    } else {
+      watcher = new CertificateFileWatcher(cert, key, caFile, tls, clock);
+      watcher.reload();
+      watcher.start(Duration.ofSeconds(pollSeconds));
+    }
     server.readinessDetail(tls::status);
     tls.warnIfExpiring();
     vertx.setPeriodic(EXPIRY_WARNING_INTERVAL.toMillis(), id -> tls.warnIfExpiring());
@@ -106,6 +127,7 @@ final class CertificateOptions {
   }
 
   void close() {
+    selfManaged.close();
     if (watcher != null) {
       watcher.close();
     }

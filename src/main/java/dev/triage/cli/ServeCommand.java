@@ -42,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Clock clock = Clock.systemUTC();
-    if (!certificates.prepare(clock)) {
+    TlsLog tlsLog = new TlsLog(System.out, clock);
+    if (!certificates.prepare(tlsLog, clock)) {
       return 1;
     }
     RuleSnapshot snapshot = RuleDirectory.load(rules, err);
@@ -52,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
         new AdmissionServer.Config(host, port, certificates.cert(), certificates.key()));
     int bound = server.start().await();
-    certificates.follow(vertx, server, new TlsLog(System.out, clock), clock);
+    certificates.follow(vertx, server, clock);
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
         snapshot.policyCount(), rules, snapshot.errors().size());
     out.flush();

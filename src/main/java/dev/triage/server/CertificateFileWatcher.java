@@ -97,8 +97,7 @@ public final class CertificateFileWatcher implements AutoCloseable {
       tls.use(cert.toString(), parsed.serving(), parsed.cas()).await(30, TimeUnit.SECONDS);
       return true;
     } catch (Exception e) {
-      tls.refused(cert.toString(), "the TLS engine did not take the certificate: " + e.getMessage());
-      return false;
+      return false; // ServingTls has logged why
     }
   }
 

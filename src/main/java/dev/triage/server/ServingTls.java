@@ -53,7 +53,7 @@ public final class ServingTls {
       log.loaded(source, serving.certificate().getSubjectX500Principal().getName(), next.notAfter(),
           next.caNotAfter());
       return next;
-    });
+    }).onFailure(e -> log.refused(source, "the TLS engine did not take the certificate: " + e.getMessage()));
   }
 
   /** Logs that material from {@code source} was not used, and why; the current certificate stays. */

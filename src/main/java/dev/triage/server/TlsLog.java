@@ -44,6 +44,14 @@ public final class TlsLog {
     });
   }
 
+  /** A step of self-managed rotation, or a problem reaching the cluster. */
+  public void rotation(String message) {
+    write(json -> {
+      json.writeStringField("event", "certificate.rotation");
+      json.writeStringField("message", message);
+    });
+  }
+
   void expiring(String which, Instant notAfter) {
     Instant now = clock.instant();
     write(json -> {

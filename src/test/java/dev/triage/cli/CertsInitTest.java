@@ -109,6 +109,15 @@ class CertsInitTest {
     assertTrue(serve.err().contains("does not belong to the certificate in " + a.resolve("tls.crt")), serve.err());
   }
 
+  @Test
+  void serveRefusesSelfManagedModeTogetherWithCertificateFiles() {
+    CliTest.Run serve = CliTest.run("serve", "--self-managed", "--cert", "a.crt", "--key", "a.key");
+
+    assertEquals(2, serve.exit());
+    assertTrue(serve.err().contains("--self-managed makes its own certificates"), serve.err());
+    assertTrue(serve.err().contains("--validating-webhook"), "usage lists the self-managed options");
+  }
+
   private static void assertNear(Instant expected, Instant actual) {
     assertTrue(Math.abs(Duration.between(expected, actual).toSeconds()) < 120, actual + " is not about " + expected);
   }
