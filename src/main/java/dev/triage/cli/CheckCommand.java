@@ -72,7 +72,8 @@ final class CheckCommand implements Callable<Integer> {
       denied += admission.verdict().equals("deny") ? 1 : 0;
       out.println(verdict + " " + result.describe());
       if (!admission.validation().allowed()) {
-        for (String reason : admission.validation().message().split("; ")) {
+        // One line per failed rule: the engine joins them as "policy: message; policy: message".
+        for (String reason : admission.validation().message().split("; (?=[a-z0-9.-]+: )")) {
           out.println("        denied: " + reason);
         }
       }

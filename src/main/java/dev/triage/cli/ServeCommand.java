@@ -1,6 +1,7 @@
 package dev.triage.cli;
 
 import dev.triage.cluster.ClusterView;
+import dev.triage.cluster.LiveClusterView;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.server.AdmissionServer;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code triage serve}: the HTTPS admission webhook. */
@@ -34,6 +36,14 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   CertificateOptions certificates;
 
+  @Option(names = "--kubeconfig",
+      description = "read Namespaces and PodDisruptionBudgets from the cluster this kubeconfig names")
+  Path kubeconfig;
+
+  @Option(names = "--in-cluster",
+      description = "read Namespaces and PodDisruptionBudgets with the pod's service account")
+  boolean inCluster;
+
   @Spec
   CommandSpec spec;
 
@@ -46,12 +56,20 @@ final class ServeCommand implements Callable<Integer> {
     if (!certificates.prepare(tlsLog, clock)) {
       return 1;
     }
+    if (kubeconfig != null && inCluster) {
+      throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
+    }
     RuleSnapshot snapshot = RuleDirectory.load(rules, err);
     DecisionLog log = new DecisionLog(System.out, clock);
-    Engine engine = new Engine(() -> snapshot, ClusterView.EMPTY, clock);
+    LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
+    ClusterView cluster = live != null ? live : ClusterView.EMPTY;
+    Engine engine = new Engine(() -> snapshot, cluster, clock);
     Vertx vertx = Vertx.vertx();
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
-        new AdmissionServer.Config(host, port, certificates.cert(), certificates.key()));
+    // Not ready until the cluster view holds the API server's first list: a PDB the cache has
+    // not seen yet would otherwise deny its workload.
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock),
+        () -> live == null || live.synced(), new AdmissionServer.Config(host, port, certificates.cert(),
+        certificates.key()));
     int bound = server.start().await();
     certificates.follow(vertx, server, clock);
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
@@ -62,6 +80,9 @@ final class ServeCommand implements Callable<Integer> {
       certificates.close();
       server.close();
       vertx.close().await();
+      if (live != null) {
+        live.close();
+      }
       stopped.countDown();
     }, "triage-shutdown"));
     stopped.await();

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * What rules may read of the cluster beyond the admitted object: Namespaces (for
  * {@code namespaceObject}, namespace selectors and modes) and PodDisruptionBudgets.
- * Implementations answer from memory; they never block.
+ * Lookups answer from memory; they never block.
  */
 public interface ClusterView {
   ClusterView EMPTY = new ClusterView() {
@@ -25,4 +25,13 @@ public interface ClusterView {
   Optional<Map<String, Object>> namespace(String name);
 
   List<Map<String, Object>> podDisruptionBudgets(String namespace);
+
+  /**
+   * This view with the namespace and its PodDisruptionBudgets read afresh from their source,
+   * for when a denial rests on a cache that may lag a moment behind. Views without a live
+   * source return themselves.
+   */
+  default ClusterView refreshed(String namespace) {
+    return this;
+  }
 }

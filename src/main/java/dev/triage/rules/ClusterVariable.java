@@ -39,6 +39,11 @@ final class ClusterVariable extends AbstractMap<String, Object> {
     return budgets;
   }
 
+  /** Whether an expression read the cluster view. */
+  boolean read() {
+    return budgets != null;
+  }
+
   @Override
   public Set<Entry<String, Object>> entrySet() {
     return Map.<String, Object>of(PDBS, get(PDBS)).entrySet();

@@ -45,9 +45,29 @@ public final class Engine {
     this(() -> rules, cluster, Clock.systemUTC());
   }
 
+  /**
+   * Validates against the current rules. A request that fails on what the cluster view said (its
+   * PodDisruptionBudgets, or a namespace the view did not know) is decided once more on a fresh
+   * read, so an object created a moment before its dependant never causes a false denial.
+   */
   public Decision validate(AdmissionRequest request, Instant deadline) {
     RuleSnapshot snapshot = rules.get();
-    RequestContext context = context(request, deadline);
+    ClusterVariable clusterVariable = new ClusterVariable(cluster, request.namespace());
+    Decision decision = validate(snapshot, context(request, deadline, cluster, clusterVariable));
+    boolean restedOnView = clusterVariable.read()
+        || (!request.namespace().isEmpty() && cluster.namespace(request.namespace()).isEmpty());
+    if (decision.failures().isEmpty() || !restedOnView) {
+      return decision;
+    }
+    ClusterView fresh = cluster.refreshed(request.namespace());
+    if (fresh == cluster) {
+      return decision;
+    }
+    return validate(snapshot, context(request, deadline, fresh, new ClusterVariable(fresh, request.namespace())));
+  }
+
+  private Decision validate(RuleSnapshot snapshot, RequestContext context) {
+    AdmissionRequest request = context.request();
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
     Mode mode = Mode.of(namespaceLabels);
     ValidationEvaluator evaluator = new ValidationEvaluator(context);
@@ -66,7 +86,7 @@ public final class Engine {
    */
   public Decision mutate(AdmissionRequest request, Instant deadline) {
     RuleSnapshot snapshot = rules.get();
-    RequestContext context = context(request, deadline);
+    RequestContext context = context(request, deadline, cluster, new ClusterVariable(cluster, request.namespace()));
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
     Mode mode = Mode.of(namespaceLabels);
     Object original = request.object();
@@ -132,10 +152,9 @@ public final class Engine {
     }
   }
 
-  private RequestContext context(AdmissionRequest request, Instant deadline) {
-    Map<String, Object> namespaceObject = namespaceObject(request);
-    return new RequestContext(request, namespaceObject, new ClusterVariable(cluster, request.namespace()),
-        deadlineNanos(deadline));
+  private RequestContext context(AdmissionRequest request, Instant deadline, ClusterView view,
+      ClusterVariable clusterVariable) {
+    return new RequestContext(request, namespaceObject(request, view), clusterVariable, deadlineNanos(deadline));
   }
 
   /** Converts a wall-clock deadline to the monotonic clock evaluation budgets use. */
@@ -150,7 +169,7 @@ public final class Engine {
   }
 
   /** The Namespace the request is in; for a Namespace object, the object itself. */
-  private Map<String, Object> namespaceObject(AdmissionRequest request) {
+  private static Map<String, Object> namespaceObject(AdmissionRequest request, ClusterView view) {
     if ("namespaces".equals(request.resource().resource()) && request.object() instanceof Map<?, ?> object) {
       @SuppressWarnings("unchecked")
       Map<String, Object> namespace = (Map<String, Object>) object;
@@ -159,7 +178,7 @@ public final class Engine {
     if (request.namespace().isEmpty()) {
       return null;
     }
-    return cluster.namespace(request.namespace()).orElse(null);
+    return view.namespace(request.namespace()).orElse(null);
   }
 
   /**
