@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  */
 public final class LiveClusterView implements ClusterView, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LiveClusterView.class.getName());
-  private static final Duration LIVE_READ_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration LIVE_READ_TIMEOUT = Duration.ofSeconds(1);
   private static final ResourceDefinitionContext NAMESPACES = context("", "v1", "namespaces", "Namespace", false);
 
   private final KubernetesClient client;
@@ -77,8 +77,10 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
   public static LiveClusterView connect(Path kubeconfig) {
     Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
     // A live read happens while the apiserver waits for our answer: keep it short.
+    // and fail fast: the informers retry on their own.
     config.setRequestTimeout((int) LIVE_READ_TIMEOUT.toMillis());
     config.setConnectionTimeout((int) LIVE_READ_TIMEOUT.toMillis());
+    config.setRequestRetryBackoffLimit(0);
     return start(new KubernetesClientBuilder().withConfig(config).build());
   }
 

@@ -1,6 +1,7 @@
 package dev.triage.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,9 +65,13 @@ class ClusterViewIT {
       HttpClient client = HttpClient.newBuilder().sslContext(KubeApiServer.trusting(pki.caCert())).build();
       assertEquals(200, status(client, triage.port(), "/readyz"), "the cached view keeps Triage ready");
 
+      // Sent straight to /validate, without the defaults /mutate would add: only the PDB rule's
+      // verdict matters here.
       String deployment = AdmissionScenarios.manifest("ehr-api.yaml").split("(?m)^---$")[1];
-      JsonNode allowed = validate(client, triage.port(), deployment);
-      assertTrue(allowed.at("/response/allowed").asBoolean(), "the cached PDB still counts: " + allowed);
+      JsonNode covered = validate(client, triage.port(), deployment);
+      assertEquals(403, covered.at("/response/status/code").asInt(), covered::toString);
+      assertFalse(covered.at("/response/status/message").asText().contains("PodDisruptionBudget"),
+          "the cached PDB still counts: " + covered);
 
       JsonNode denied = validate(client, triage.port(), AdmissionScenarios.manifest("ehr-api-unsafe.yaml")
           .replace("app: ehr-api", "app: billing"));

@@ -92,6 +92,8 @@ final class KubeApiServer implements AutoCloseable {
         "--tls-cert-file=" + pki.cert(), "--tls-private-key-file=" + pki.key(),
         "--token-auth-file=" + dir.resolve("tokens.csv"),
         "--authorization-mode=RBAC",
+        // As on clusters that run privileged system pods: a privileged Pod is Triage's to refuse.
+        "--allow-privileged=true",
         "--service-account-issuer=https://kubernetes.default.svc",
         "--service-account-key-file=" + pki.cert(), "--service-account-signing-key-file=" + pki.key(),
         "--service-cluster-ip-range=10.0.0.0/24",

@@ -39,13 +39,18 @@ final class TriageContainer implements Triage {
             "--cert=/tls/tls.crt", "--key=/tls/tls.key", "--kubeconfig=/kube/config")
         .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true));
     container.start();
-    TriageContainer triage = new TriageContainer(container, port);
-    TriageProcess.awaitReady(port, pki, () -> {
-      if (!container.isRunning()) {
-        throw new IllegalStateException("triage container exited:\n" + container.getLogs());
-      }
-    });
-    return triage;
+    try {
+      TriageProcess.awaitReady(port, pki, () -> {
+        if (!container.isRunning()) {
+          throw new IllegalStateException("triage container exited");
+        }
+      });
+    } catch (IllegalStateException e) {
+      String logs = container.getLogs();
+      container.stop();
+      throw new IllegalStateException(e.getMessage() + "; its log:\n" + logs, e);
+    }
+    return new TriageContainer(container, port);
   }
 
   /** The container runs as uid 65532: the copies must be readable by it. */
