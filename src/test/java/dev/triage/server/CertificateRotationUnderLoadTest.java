@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,8 @@ class CertificateRotationUnderLoadTest {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicInteger sent = new AtomicInteger();
   private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+  // The certificate behind each client's latest response.
+  private final AtomicReferenceArray<X509Certificate> lastPresented = new AtomicReferenceArray<>(CLIENTS);
 
   @Test
   void renewalsAndCaRolloversUnderLoadFailNoRequestAndNoHandshake() throws Exception {
@@ -58,8 +61,11 @@ class CertificateRotationUnderLoadTest {
       server.watcher.start(Duration.ofMillis(50));
       List<Future<?>> load = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
-        load.add(clients.submit(() -> postUntilStopped(server, bundle)));
+        int client = i;
+        load.add(clients.submit(() -> postUntilStopped(server, bundle, client)));
       }
+      X509Certificate first = server.served();
+      awaitTrue(() -> bundle.presented.contains(first), "a client to see the first certificate");
       for (int rollover = 0; rollover < CA_ROLLOVERS; rollover++) {
         // Renewal under the current CA.
         swap(server, bundle, ca.issue(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1),
@@ -67,8 +73,12 @@ class CertificateRotationUnderLoadTest {
         // Rollover: publish old and new CA, then serve a certificate of the new CA, then drop the old.
         CertificateAuthority next = newCa(clock);
         bundle.publish(List.of(ca.certificate(), next.certificate()));
-        swap(server, bundle, next.issue(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1),
-            KeyAlgorithm.DEFAULT), List.of(ca.certificate(), next.certificate()));
+        ServingCertificate switched = next.issue(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1),
+            KeyAlgorithm.DEFAULT);
+        swap(server, bundle, switched, List.of(ca.certificate(), next.certificate()));
+        // As self-managed mode waits before dropping the old CA: a handshake that began before the
+        // swap still presents the old certificate, so wait until every client has reconnected.
+        awaitTrue(() -> allClientsSaw(switched.certificate()), "every client to connect to the new certificate");
         bundle.publish(List.of(next.certificate()));
         ca = next;
         swap(server, bundle, ca.issue(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1),
@@ -104,7 +114,16 @@ class CertificateRotationUnderLoadTest {
     awaitTrue(() -> bundle.presented.contains(serving.certificate()), "a client to see the new certificate");
   }
 
-  private void postUntilStopped(ReloadingServer server, PublishedBundle bundle) {
+  private boolean allClientsSaw(X509Certificate certificate) {
+    for (int i = 0; i < CLIENTS; i++) {
+      if (!certificate.equals(lastPresented.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void postUntilStopped(ReloadingServer server, PublishedBundle bundle, int index) {
     while (running.get()) {
       HttpClient client;
       try {
@@ -123,6 +142,7 @@ class CertificateRotationUnderLoadTest {
           if (response.statusCode() != 200 || !response.body().contains("\"allowed\":true")) {
             failures.add(response.statusCode() + " " + response.body());
           }
+          lastPresented.set(index, (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]);
         } catch (Exception e) {
           failures.add(e.toString());
         }
