@@ -2,19 +2,28 @@ package dev.triage.cli;
 
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
+import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
+import dev.triage.rules.RuleCompiler;
+import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
+import dev.triage.rules.WatchedRules;
 import dev.triage.server.AdmissionServer;
 import dev.triage.server.DecisionLog;
+import dev.triage.server.GoDuration;
+import dev.triage.server.Limits;
 import dev.triage.server.ReviewHandler;
 import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,8 +53,48 @@ final class ServeCommand implements Callable<Integer> {
       description = "read Namespaces and PodDisruptionBudgets with the pod's service account")
   boolean inCluster;
 
+  @Option(names = "--client-ca", description = "PEM CA bundle: /validate and /mutate answer only callers presenting a"
+      + " client certificate it signed (the apiserver); probes stay open")
+  Path clientCa;
+
+  @Option(names = "--max-connections", defaultValue = "1024", description = "open connections at most (default: ${DEFAULT-VALUE})")
+  int maxConnections;
+
+  @Option(names = "--read-timeout", defaultValue = "10s", converter = GoDurationConverter.class,
+      description = "time a request's head (on a new connection) or body may take to arrive (default: ${DEFAULT-VALUE})")
+  Duration readTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "60s", converter = GoDurationConverter.class,
+      description = "time a keep-alive connection may wait for its next request (default: ${DEFAULT-VALUE})")
+  Duration idleTimeout;
+
+  @Option(names = "--reload-interval", defaultValue = "250ms", converter = GoDurationConverter.class,
+      description = "how often the rules directory is checked for edits (default: ${DEFAULT-VALUE})")
+  Duration reloadInterval;
+
+  @Option(names = "--shutdown-delay", defaultValue = "5s", converter = GoDurationConverter.class,
+      description = "on SIGTERM, keep answering (not ready, closing connections) this long so endpoints move"
+          + " callers elsewhere (default: ${DEFAULT-VALUE})")
+  Duration shutdownDelay;
+
+  @Option(names = "--shutdown-timeout", defaultValue = "15s", converter = GoDurationConverter.class,
+      description = "then wait at most this long for reviews in flight before exiting (default: ${DEFAULT-VALUE})")
+  Duration shutdownTimeout;
+
   @Spec
   CommandSpec spec;
+
+  /** Durations as Kubernetes writes them: 500ms, 10s, 1m30s. */
+  static final class GoDurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration parsed = GoDuration.parse(value);
+      if (parsed == null) {
+        throw new IllegalArgumentException("not a duration: use e.g. 500ms, 10s or 1m30s");
+      }
+      return parsed;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -59,33 +108,75 @@ final class ServeCommand implements Callable<Integer> {
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
-    RuleSnapshot snapshot = RuleDirectory.load(rules, err);
+    WatchedRules watched = new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules));
+    RuleSnapshot snapshot = watched.get();
+    for (RuleError error : snapshot.errors()) {
+      err.println(error);
+    }
+    err.flush();
+    watched.watch(reloadInterval);
     DecisionLog log = new DecisionLog(System.out, clock);
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
-    Engine engine = new Engine(() -> snapshot, cluster, clock);
+    Engine engine = new Engine(watched, cluster, clock);
     Vertx vertx = Vertx.vertx();
+    Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
     // Not ready until the cluster view holds the API server's first list: a PDB the cache has
     // not seen yet would otherwise deny its workload.
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock),
-        () -> live == null || live.synced(), new AdmissionServer.Config(host, port, certificates.cert(),
-        certificates.key()));
+        () -> live == null || live.synced(),
+        new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(), clientCa, limits));
     int bound = server.start().await();
     certificates.follow(vertx, server, clock);
-    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%n", host, bound,
-        snapshot.policyCount(), rules, snapshot.errors().size());
+    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%n", host, bound,
+        snapshot.policyCount(), rules, snapshot.errors().size(), clientCa == null ? "" : "; client certificates from "
+            + clientCa + " required");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Not ready first; keep answering (each answer closing its connection) while endpoints
+      // catch up, then finish the reviews in flight and exit.
+      err.printf("stopping: not ready, answering for %d ms more, then up to %d ms for reviews in flight%n",
+          shutdownDelay.toMillis(), shutdownTimeout.toMillis());
+      err.flush();
+      server.drain();
+      try {
+        Thread.sleep(shutdownDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      server.shutdown(shutdownTimeout).await();
       certificates.close();
-      server.close();
+      watched.close();
       vertx.close().await();
       if (live != null) {
         live.close();
       }
+      err.println("stopped");
+      err.flush();
       stopped.countDown();
     }, "triage-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** Says on stderr what each rules edit did: the errors of a rejected one as file:line:column. */
+  private record ReloadReport(PrintWriter err, Path rules) implements WatchedRules.Listener {
+    @Override
+    public void reloaded(RuleSnapshot snapshot) {
+      err.printf("rules reloaded from %s: %d policies (%d problems)%n", rules, snapshot.policyCount(),
+          snapshot.errors().size());
+      err.flush();
+    }
+
+    @Override
+    public void rejected(List<RuleError> errors, long rejections) {
+      for (RuleError error : errors) {
+        err.println(error);
+      }
+      err.printf("rules edit rejected (%d so far): %d new problems; the last good rules keep serving%n", rejections,
+          errors.size());
+      err.flush();
+    }
   }
 }

@@ -45,8 +45,8 @@ final class Activation implements CelVariableResolver {
     }
     try {
       return expression.eval(this, deadlineNanos);
-    } catch (CelEvaluationException | RuntimeException e) {
-      throw new EvaluationError(e.getMessage());
+    } catch (CelEvaluationException | RuntimeException | Expression.BudgetExceeded e) {
+      throw EvaluationError.of(e, expression.text());
     }
   }
 
@@ -70,8 +70,8 @@ final class Activation implements CelVariableResolver {
 
   /** Thrown out of a variable lookup; CEL treats it as an error value, so {@code ||} and {@code &&} can absorb it. */
   static final class VariableException extends IllegalStateException {
-    VariableException(String name, Throwable cause) {
-      super("variables." + name + ": " + cause.getMessage(), cause);
+    VariableException(String name, String message) {
+      super("variables." + name + ": " + message);
     }
   }
 
@@ -101,12 +101,15 @@ final class Activation implements CelVariableResolver {
         if (variable.name().equals(key)) {
           Object value;
           // Marks the variable as being computed, so a cycle through it is an error rather than a stack overflow.
-          values.put(variable.name(), new VariableException(variable.name(),
-              new IllegalStateException("is defined in terms of itself")));
+          values.put(variable.name(), new VariableException(variable.name(), "is defined in terms of itself"));
           try {
             value = variable.expression().eval(Activation.this, deadlineNanos);
+          } catch (Expression.BudgetExceeded e) {
+            values.remove(variable.name());
+            throw e; // ends the whole evaluation, not just this variable
           } catch (CelEvaluationException | RuntimeException e) {
-            value = e instanceof VariableException v ? v : new VariableException(variable.name(), e);
+            value = e instanceof VariableException v ? v
+                : new VariableException(variable.name(), EvaluationError.describe(e, variable.expression().text()));
           }
           values.put(variable.name(), value);
           return get(key);

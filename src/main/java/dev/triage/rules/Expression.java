@@ -40,8 +40,13 @@ public record Expression(String text, CelRuntime.Program program) {
     }
   }
 
-  /** Thrown out of an evaluation that ran out of steps or time. */
-  static final class BudgetExceeded extends RuntimeException {
+  /**
+   * Thrown out of an evaluation that ran out of steps or time. An Error, not an exception: CEL
+   * turns exceptions inside {@code all}, {@code exists}, {@code &&} and {@code ||} into error
+   * values and keeps iterating (each iteration then paying for its range before failing again),
+   * so only an Error actually ends a runaway evaluation.
+   */
+  static final class BudgetExceeded extends Error {
     BudgetExceeded(String message) {
       super(message, null, false, false);
     }

@@ -46,7 +46,8 @@ final class MutationEvaluator {
             throw new IllegalArgumentException("an ApplyConfiguration mutation must yield Object{...}");
           }
         } catch (IllegalArgumentException e) {
-          throw new EvaluationError("mutations[" + i + "]: " + e.getMessage());
+          // Paths and values in the message may come from the object: described like CEL's errors.
+          throw new EvaluationError("mutations[" + i + "]: " + EvaluationError.describe(e, mutation.expression().text()));
         }
       }
       return result;

@@ -25,20 +25,25 @@ public final class RuleFiles {
     List<SourceDocument> documents = new ArrayList<>();
     List<RuleError> errors = new ArrayList<>();
     for (Path file : list(directory, errors)) {
-      String name = file.toString();
       try {
-        String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-            .toString();
-        documents.addAll(YamlReader.read(name, text));
-      } catch (YamlException e) {
-        errors.add(new RuleError(e.file(), e.position(), "", "", e.problem()));
-      } catch (CharacterCodingException e) {
-        errors.add(new RuleError(name, new Position(1, 1), "", "", "file is not valid UTF-8"));
+        read(file.toString(), Files.readAllBytes(file), documents, errors);
       } catch (IOException e) {
-        errors.add(new RuleError(name, new Position(1, 1), "", "", "cannot read: " + e.getMessage()));
+        errors.add(new RuleError(file.toString(), new Position(1, 1), "", "", "cannot read: " + e.getMessage()));
       }
     }
     return compiler.compile(documents, errors);
+  }
+
+  /** Reads the documents of one file's bytes, or records why they cannot be read. */
+  static void read(String name, byte[] bytes, List<SourceDocument> documents, List<RuleError> errors) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      documents.addAll(YamlReader.read(name, text));
+    } catch (YamlException e) {
+      errors.add(new RuleError(e.file(), e.position(), "", "", e.problem()));
+    } catch (CharacterCodingException e) {
+      errors.add(new RuleError(name, new Position(1, 1), "", "", "file is not valid UTF-8"));
+    }
   }
 
   /** The YAML files a directory (or a single file) holds, in a stable order. */

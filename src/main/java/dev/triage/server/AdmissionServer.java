@@ -6,41 +6,71 @@ import dev.triage.admission.ReviewCodec;
 import dev.triage.certs.PemFiles;
 import dev.triage.certs.ServingCertificate;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The HTTPS door: {@code POST /validate}, {@code POST /mutate}, {@code GET /healthz},
  * {@code GET /readyz}, nothing else. Bodies are read on the event loop; rules are evaluated on
  * a worker so a slow rule never stalls other connections, and a review that cannot be decided
  * within the apiserver's {@code ?timeout=} gets an answer before the apiserver gives up.
+ *
+ * <p>With a client CA, the admission paths answer only callers presenting a certificate it
+ * signed (the apiserver); the probes stay open to the kubelet, which presents none. Once
+ * {@link #drain()} is called the server reports not ready and closes each HTTP/1.1 connection
+ * after its next answer, so callers move to other replicas before {@link #shutdown} stops it.
  */
 public final class AdmissionServer implements AutoCloseable {
   /** Timeout when the apiserver sends none: its own default for webhooks. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
 
-  public record Config(String host, int port, Path certificate, Path privateKey) {}
+  /**
+   * @param clientCa PEM bundle of the CAs whose client certificates may call the admission paths,
+   *     or null to accept any caller
+   */
+  public record Config(String host, int port, Path certificate, Path privateKey, Path clientCa, Limits limits) {
+    public Config(String host, int port, Path certificate, Path privateKey) {
+      this(host, port, certificate, privateKey, null, Limits.DEFAULT);
+    }
+  }
 
   private final Vertx vertx;
   private final ReviewHandler handler;
   private final BooleanSupplier rulesReady;
   private final Config config;
   private HttpServerOptions options;
+  private volatile Supplier<String> readinessDetail = () -> "";
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger reviewsInFlight = new AtomicInteger();
+  /** HTTP/1.x connections between answers, each with the timer that closes it if no request comes. */
+  private final Map<HttpConnection, Long> awaiting = new ConcurrentHashMap<>();
   private HttpServer server;
   private volatile boolean listening;
-  private volatile Supplier<String> readinessDetail = () -> "";
+  private volatile boolean draining;
 
   public AdmissionServer(Vertx vertx, ReviewHandler handler, BooleanSupplier rulesReady, Config config) {
     this.vertx = vertx;
@@ -51,6 +81,7 @@ public final class AdmissionServer implements AutoCloseable {
 
   /** Starts listening; completes with the bound port (useful with port 0). */
   public Future<Integer> start() {
+    Limits limits = config.limits();
     options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
@@ -61,10 +92,23 @@ public final class AdmissionServer implements AutoCloseable {
             .setCertPath(config.certificate().toString())
             .setKeyPath(config.privateKey().toString()))
         .setMaxInitialLineLength(8 * 1024)
-        .setMaxHeaderSize(16 * 1024)
-        .setIdleTimeout(120)
-        .setSslHandshakeTimeout(10);
-    server = vertx.createHttpServer(options).requestHandler(this::route);
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setInitialSettings(new Http2Settings()
+            .setMaxHeaderListSize(limits.maxHeaderBytes())
+            .setMaxConcurrentStreams(100))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) limits.idleTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setSslHandshakeTimeout(limits.readTimeout().toMillis());
+    if (config.clientCa() != null) {
+      // REQUEST, not REQUIRED: a presented certificate must chain to the CA or the handshake
+      // fails, but the kubelet's probes present none and must still reach /healthz and /readyz.
+      options.setClientAuth(ClientAuth.REQUEST)
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.clientCa().toString()));
+    }
+    server = vertx.createHttpServer(options)
+        .connectionHandler(this::connected)
+        .requestHandler(this::route);
     return server.listen().map(s -> {
       listening = true;
       return s.actualPort();
@@ -87,18 +131,111 @@ public final class AdmissionServer implements AutoCloseable {
     readinessDetail = detail;
   }
 
+  /** Open connections right now. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Reviews read and not yet answered. */
+  public int reviewsInFlight() {
+    return reviewsInFlight.get();
+  }
+
+  /**
+   * Starts draining: readiness turns false, so endpoints stop sending new connections here, and
+   * every answer from now on closes its HTTP/1.1 connection ({@code Connection: close}), so
+   * keep-alive callers reconnect to another replica. Reviews are still answered meanwhile.
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight reviews finish for at most {@code grace}, then
+   * closes every connection. Completes when the server is closed.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    drain();
+    listening = false;
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    // Vert.x's own shutdown does not wait for work handed to a worker, so wait for the answers
+    // first; the connections, idle by then, are closed after.
+    long deadline = System.nanoTime() + grace.toNanos();
+    Promise<Void> answered = Promise.promise();
+    awaitAnswers(deadline, answered);
+    return answered.future()
+        .compose(done -> server.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+  }
+
+  private void awaitAnswers(long deadline, Promise<Void> answered) {
+    if (reviewsInFlight.get() == 0 || System.nanoTime() - deadline >= 0) {
+      answered.complete();
+    } else {
+      vertx.setTimer(10, t -> awaitAnswers(deadline, answered));
+    }
+  }
+
+  private void connected(HttpConnection connection) {
+    if (connections.incrementAndGet() > config.limits().maxConnections()) {
+      connections.decrementAndGet();
+      connection.close();
+      return;
+    }
+    connection.closeHandler(closed -> {
+      connections.decrementAndGet();
+      requestArrived(connection);
+    });
+    awaitRequest(connection, config.limits().readTimeout());
+  }
+
+  /**
+   * Gives an HTTP/1.x connection {@code within} to deliver its next request head, then closes it.
+   * Vert.x's idle timeout alone would let a client trickle one byte at a time for ever. (HTTP/2
+   * multiplexes streams; its idle timeout and stream limits apply instead.)
+   */
+  private void awaitRequest(HttpConnection connection, Duration within) {
+    long timer = vertx.setTimer(within.toMillis(), t -> {
+      if (awaiting.remove(connection) != null) {
+        connection.close();
+      }
+    });
+    Long previous = awaiting.put(connection, timer);
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
+  }
+
+  private void requestArrived(HttpConnection connection) {
+    Long timer = awaiting.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
   public boolean ready() {
-    return listening && rulesReady.getAsBoolean();
+    return listening && !draining && rulesReady.getAsBoolean();
   }
 
   private void route(HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    requestArrived(connection);
+    if (request.version() != HttpVersion.HTTP_2) {
+      // One request at a time: the next head must come within the idle timeout of this answer.
+      request.response().endHandler(answered -> {
+        if (!draining) {
+          awaitRequest(connection, config.limits().idleTimeout());
+        }
+      });
+    }
     String path = request.path();
     switch (path) {
       case "/healthz" -> probe(request, true, "");
       case "/readyz" -> probe(request, ready(), readinessDetail.get());
       case "/validate" -> review(request, Endpoint.VALIDATE);
       case "/mutate" -> review(request, Endpoint.MUTATE);
-      default -> text(request.response(), 404, "not found: Triage serves POST /validate, POST /mutate,"
+      default -> text(request, 404, "not found: Triage serves POST /validate, POST /mutate,"
           + " GET /healthz and GET /readyz");
     }
   }
@@ -106,22 +243,27 @@ public final class AdmissionServer implements AutoCloseable {
   private void probe(HttpServerRequest request, boolean ok, String detail) {
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().putHeader("Allow", "GET");
-      text(request.response(), 405, "method not allowed: use GET");
+      text(request, 405, "method not allowed: use GET");
       return;
     }
-    text(request.response(), ok ? 200 : 503, (ok ? "ok" : "not ready") + (detail.isEmpty() ? "" : "\n" + detail));
+    text(request, ok ? 200 : 503, (ok ? "ok" : "not ready") + (detail.isEmpty() ? "" : "\n" + detail));
   }
 
   private void review(HttpServerRequest request, Endpoint endpoint) {
     HttpServerResponse response = request.response();
     if (request.method() != HttpMethod.POST) {
       response.putHeader("Allow", "POST");
-      text(response, 405, "method not allowed: " + endpoint.path() + " takes POST with an AdmissionReview");
+      text(request, 405, "method not allowed: " + endpoint.path() + " takes POST with an AdmissionReview");
+      return;
+    }
+    if (config.clientCa() != null && !hasClientCertificate(request)) {
+      text(request, 401, "client certificate required: " + endpoint.path()
+          + " answers only callers with a certificate from the configured client CA");
       return;
     }
     String contentType = request.getHeader("Content-Type");
     if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-      text(response, 415, "unsupported content type: send application/json");
+      text(request, 415, "unsupported content type: send application/json");
       return;
     }
     String length = request.getHeader("Content-Length");
@@ -130,6 +272,12 @@ public final class AdmissionServer implements AutoCloseable {
       return;
     }
     Buffer body = Buffer.buffer();
+    long slowBody = vertx.setTimer(config.limits().readTimeout().toMillis(), t -> {
+      if (!response.ended()) {
+        response.putHeader("Connection", "close");
+        text(request, 408, "request body did not arrive within " + config.limits().readTimeout().toMillis() + " ms");
+      }
+    });
     request.handler(chunk -> {
       if (body.length() + chunk.length() > ReviewCodec.MAX_BODY_BYTES) {
         if (!response.ended()) {
@@ -140,6 +288,7 @@ public final class AdmissionServer implements AutoCloseable {
       }
     });
     request.endHandler(done -> {
+      vertx.cancelTimer(slowBody);
       if (!response.ended()) {
         decide(request, endpoint, body.getBytes());
       }
@@ -152,23 +301,44 @@ public final class AdmissionServer implements AutoCloseable {
     try {
       admission = handler.parse(endpoint, body);
     } catch (BadReviewException e) {
-      text(response, e.status(), e.getMessage());
+      text(request, e.status(), e.getMessage());
       return;
     }
     Duration timeout = timeout(request.getParam("timeout"));
     // Stop evaluating at 80% of the apiserver's timeout; answer by 90% at the latest.
     Duration budget = timeout.multipliedBy(8).dividedBy(10);
     long answerBy = Math.max(1, timeout.multipliedBy(9).dividedBy(10).toMillis());
-    long timer = vertx.setTimer(answerBy, t -> send(response, handler.timedOut(endpoint, admission, timeout)));
+    reviewsInFlight.incrementAndGet();
+    AtomicBoolean inFlight = new AtomicBoolean(true);
+    Runnable answered = () -> {
+      if (inFlight.getAndSet(false)) {
+        reviewsInFlight.decrementAndGet();
+      }
+    };
+    response.closeHandler(gone -> answered.run());
+    long timer = vertx.setTimer(answerBy, t -> {
+      send(request, handler.timedOut(endpoint, admission, timeout));
+      answered.run();
+    });
     vertx.<Reply>executeBlocking(() -> handler.decide(endpoint, admission, budget), false)
         .onComplete(result -> {
           vertx.cancelTimer(timer);
           if (result.succeeded()) {
-            send(response, result.result());
+            send(request, result.result());
           } else {
-            send(response, handler.timedOut(endpoint, admission, timeout));
+            send(request, handler.timedOut(endpoint, admission, timeout));
           }
+          answered.run();
         });
+  }
+
+  private static boolean hasClientCertificate(HttpServerRequest request) {
+    try {
+      // The TLS layer has already checked any certificate presented against the client CA.
+      return !request.connection().peerCertificates().isEmpty();
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
+    }
   }
 
   private static Duration timeout(String param) {
@@ -187,23 +357,33 @@ public final class AdmissionServer implements AutoCloseable {
     }
   }
 
-  private static void tooLarge(HttpServerRequest request) {
+  private void tooLarge(HttpServerRequest request) {
     // Close after answering: the rest of an oversized body is not worth reading.
     request.response().putHeader("Connection", "close");
-    text(request.response(), 413, "request body exceeds the 3 MiB limit of an AdmissionReview");
+    text(request, 413, "request body exceeds the 3 MiB limit of an AdmissionReview");
   }
 
-  private static void send(HttpServerResponse response, Reply reply) {
+  private void send(HttpServerRequest request, Reply reply) {
+    HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;
     }
     response.setStatusCode(reply.status())
-        .putHeader("Content-Type", reply.json() ? "application/json" : "text/plain; charset=utf-8")
-        .end(Buffer.buffer(reply.body()));
+        .putHeader("Content-Type", reply.json() ? "application/json" : "text/plain; charset=utf-8");
+    boolean close = request.version() != HttpVersion.HTTP_2
+        && (draining || "close".equalsIgnoreCase(response.headers().get("Connection")));
+    if (close) {
+      response.putHeader("Connection", "close");
+    }
+    Future<Void> written = response.end(Buffer.buffer(reply.body()));
+    if (close) {
+      // Closed once the answer is on the wire, so the caller reads all of it first.
+      written.onComplete(done -> request.connection().close());
+    }
   }
 
-  private static void text(HttpServerResponse response, int status, String text) {
-    send(response, Reply.reason(status, text));
+  private void text(HttpServerRequest request, int status, String text) {
+    send(request, Reply.reason(status, text));
   }
 
   @Override

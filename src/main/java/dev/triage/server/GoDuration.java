@@ -5,13 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the Go duration the apiserver puts in {@code ?timeout=} ("10s", "1m30s", "500ms"). */
-final class GoDuration {
+public final class GoDuration {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
   private GoDuration() {}
 
   /** The duration, or null when the text is not a positive Go duration. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     if (text == null || text.isEmpty() || text.length() > 32) {
       return null;
     }

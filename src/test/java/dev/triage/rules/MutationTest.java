@@ -103,7 +103,7 @@ class MutationTest {
         """);
     Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
     assertFalse(decision.response().allowed());
-    assertTrue(decision.response().message().startsWith("broken: mutations[0]: JSONPatch replace /spec/nope/x"),
+    assertTrue(decision.response().message().startsWith("broken: mutations[0]: JSONPatch replace \"/spec/nope/x\""),
         decision.response().message());
   }
 

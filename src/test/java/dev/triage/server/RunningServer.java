@@ -21,16 +21,19 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A real Triage HTTPS server on an ephemeral port, and a JDK client that trusts its CA. */
 final class RunningServer implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
+  /** The rules the server started with. */
   final RuleSnapshot rules;
   final AdmissionServer server;
   final int port;
   final SSLContext trust;
+  final Path caCert;
   final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
   RunningServer(Path rulesDir, Path certDir) throws Exception {
@@ -38,15 +41,32 @@ final class RunningServer implements AutoCloseable {
   }
 
   RunningServer(Path rulesDir, Path certDir, ClusterView cluster) throws Exception {
+    this(rulesDir, certDir, cluster, null, Limits.DEFAULT);
+  }
+
+  /** A server that answers only clients with a certificate from {@code clientCa}, if given. */
+  RunningServer(Path rulesDir, Path certDir, ClusterView cluster, Path clientCa, Limits limits) throws Exception {
+    this(snapshot(rulesDir), certDir, cluster, clientCa, limits);
+  }
+
+  private static Supplier<RuleSnapshot> snapshot(Path rulesDir) {
+    RuleSnapshot loaded = RuleFiles.load(rulesDir, new RuleCompiler(new CelEnvironment()));
+    return () -> loaded;
+  }
+
+  /** A server whose engine reads its rules from {@code ruleSource} for every review. */
+  RunningServer(Supplier<RuleSnapshot> ruleSource, Path certDir, ClusterView cluster, Path clientCa, Limits limits)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     DevCertificates.Paths certs = DevCertificates.ensure(certDir, clock);
-    rules = RuleFiles.load(rulesDir, new RuleCompiler(new CelEnvironment()));
-    Engine engine = new Engine(() -> rules, cluster, clock);
+    rules = ruleSource.get();
+    Engine engine = new Engine(ruleSource, cluster, clock);
     DecisionLog log = new DecisionLog(new PrintStream(logs, true, StandardCharsets.UTF_8), clock);
     server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
-        new AdmissionServer.Config("127.0.0.1", 0, certs.cert(), certs.key()));
+        new AdmissionServer.Config("127.0.0.1", 0, certs.cert(), certs.key(), clientCa, limits));
     port = server.start().await();
-    trust = trusting(PemFiles.readCertificates(certs.caCert()).get(0));
+    caCert = certs.caCert();
+    trust = trusting(PemFiles.readCertificates(caCert).get(0));
   }
 
   static SSLContext trusting(X509Certificate ca) throws Exception {

@@ -18,7 +18,7 @@ public final class JsonPatch {
       try {
         root = applyOne(root, op);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("JSONPatch " + op.describe() + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("JSONPatch " + op.op() + " \"" + op.path() + "\": " + e.getMessage(), e);
       }
     }
     return root;
