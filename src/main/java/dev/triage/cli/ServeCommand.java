@@ -15,6 +15,7 @@ import dev.triage.server.Limits;
 import dev.triage.server.ReviewHandler;
 import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -119,7 +120,8 @@ final class ServeCommand implements Callable<Integer> {
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
     Engine engine = new Engine(watched, cluster, clock);
-    Vertx vertx = Vertx.vertx();
+    // epoll when the native library loads, else NIO.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
     // Not ready until the cluster view holds the API server's first list: a PDB the cache has
     // not seen yet would otherwise deny its workload.

@@ -75,6 +75,9 @@ final class Activation implements CelVariableResolver {
     }
   }
 
+  /** In {@link Variables}: the variable is being computed. */
+  private static final Object COMPUTING = new Object();
+
   private final class Variables extends AbstractMap<String, Object> {
     private final List<NamedExpression> declared;
     private final Map<String, Object> values = new HashMap<>(4);
@@ -92,6 +95,9 @@ final class Activation implements CelVariableResolver {
     public Object get(Object key) {
       Object known = values.get(key);
       if (known != null) {
+        if (known == COMPUTING) {
+          throw new VariableException((String) key, "is defined in terms of itself");
+        }
         if (known instanceof VariableException failure) {
           throw failure;
         }
@@ -100,8 +106,10 @@ final class Activation implements CelVariableResolver {
       for (NamedExpression variable : declared) {
         if (variable.name().equals(key)) {
           Object value;
-          // Marks the variable as being computed, so a cycle through it is an error rather than a stack overflow.
-          values.put(variable.name(), new VariableException(variable.name(), "is defined in terms of itself"));
+          // Marks the variable as being computed, so a cycle through it is an error rather than a stack
+          // overflow. A plain marker: building the cycle error up front filled in two stack traces per
+          // variable per review, about a tenth of a review's time.
+          values.put(variable.name(), COMPUTING);
           try {
             value = variable.expression().eval(Activation.this, deadlineNanos);
           } catch (Expression.BudgetExceeded e) {

@@ -2,6 +2,7 @@ package dev.triage.rules;
 
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.checker.CelStandardDeclarations;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
@@ -10,6 +11,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.triage.rules.cel.CachedMatches;
 import dev.triage.rules.cel.KubernetesCelLibrary;
 import dev.triage.rules.cel.TriageCelLibrary;
 
@@ -27,6 +29,9 @@ public final class CelEnvironment {
   /** Longest expression accepted, in code points (Kubernetes' own limit is 5 KiB for most fields). */
   public static final int MAX_EXPRESSION_LENGTH = 10_000;
 
+  /** Largest compiled regex program a rule may use. */
+  public static final int MAX_REGEX_PROGRAM_SIZE = 10_000;
+
   public static final String[] VARIABLES = {"object", "oldObject", "request", "params", "namespaceObject"};
 
   private final Cel cel;
@@ -37,10 +42,15 @@ public final class CelEnvironment {
         .enableHeterogeneousNumericComparisons(true)
         .comprehensionMaxIterations(MAX_ITERATIONS)
         .maxExpressionCodePointSize(MAX_EXPRESSION_LENGTH)
-        .maxRegexProgramSize(10_000)
+        .maxRegexProgramSize(MAX_REGEX_PROGRAM_SIZE)
         .build();
     var builder = CelFactory.standardCelBuilder()
         .setOptions(options)
+        // The standard environment, but matches() compiles each pattern once rather than on every call.
+        .setStandardEnvironmentEnabled(false)
+        .setStandardDeclarations(CelStandardDeclarations.newBuilder().build())
+        .setStandardFunctions(CachedMatches.STANDARD_FUNCTIONS)
+        .addFunctionBindings(CachedMatches.bindings(MAX_REGEX_PROGRAM_SIZE))
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
             TriageCelLibrary.INSTANCE)

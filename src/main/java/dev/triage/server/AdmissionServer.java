@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
@@ -88,6 +90,8 @@ public final class AdmissionServer implements AutoCloseable {
         .setSsl(true)
         .setUseAlpn(true)
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+        // BoringSSL (netty-tcnative) when its native library loads: cheaper handshakes and records.
+        .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(config.certificate().toString())
             .setKeyPath(config.privateKey().toString()))

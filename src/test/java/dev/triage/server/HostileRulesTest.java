@@ -83,9 +83,10 @@ class HostileRulesTest {
       throws Exception {
     String data = hostile.equals("regex") ? "{\"text\":\"" + "a".repeat(100_000) + "b\"}" : items(count);
     long started = System.nanoTime();
-    JsonNode response = review(server.client(HttpClient.Version.HTTP_1_1), "?timeout=2s", configMap(hostile, data));
+    // Evaluation stops at 80% of the apiserver's timeout (3.2 s), leaving 0.8 s to answer on a busy machine.
+    JsonNode response = review(server.client(HttpClient.Version.HTTP_1_1), "?timeout=4s", configMap(hostile, data));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "answered after " + took);
+    assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "answered after " + took);
     assertEquals(allowed, response.path("allowed").asBoolean(), response.toString());
   }
 
