@@ -125,10 +125,22 @@ public final class CertificateFileWatcher implements AutoCloseable {
 
   private Snapshot readConsistently() throws IOException {
     for (int attempt = 1; ; attempt++) {
-      List<Path> before = realPaths();
-      byte[] certBytes = Files.readAllBytes(cert);
-      byte[] keyBytes = Files.readAllBytes(key);
-      byte[] caBytes = ca.isPresent() ? Files.readAllBytes(ca.get()) : new byte[0];
+      List<Path> before;
+      byte[] certBytes;
+      byte[] keyBytes;
+      byte[] caBytes;
+      try {
+        before = realPaths();
+        certBytes = Files.readAllBytes(cert);
+        keyBytes = Files.readAllBytes(key);
+        caBytes = ca.isPresent() ? Files.readAllBytes(ca.get()) : new byte[0];
+      } catch (NoSuchFileException e) {
+        // The kubelet deletes the old data directory right after the swap, perhaps mid-read.
+        if (attempt < CONSISTENT_READ_ATTEMPTS) {
+          continue;
+        }
+        throw e;
+      }
       if (before.equals(realPaths()) || attempt == CONSISTENT_READ_ATTEMPTS) {
         return new Snapshot(certBytes, keyBytes, caBytes, fingerprint(certBytes, keyBytes, caBytes));
       }
