@@ -97,7 +97,7 @@ public final class ReviewCodec {
       if (!response.auditAnnotations().isEmpty()) {
         json.writeObjectFieldStart("auditAnnotations");
         for (Map.Entry<String, String> e : response.auditAnnotations().entrySet()) {
-          json.writeStringField(e.getKey(), e.getValue());
+          json.writeStringField(webhookAnnotationKey(e.getKey()), e.getValue());
         }
         json.writeEndObject();
       }
@@ -111,6 +111,15 @@ public final class ReviewCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The apiserver records a webhook's audit annotation under {@code <webhook name>/<key>} and drops
+   * any key that would then hold a second slash; policy keys such as {@code require-pdb/replicas}
+   * go out as {@code require-pdb.replicas}.
+   */
+  static String webhookAnnotationKey(String key) {
+    return key.replace('/', '.');
   }
 
   /** Says what is wrong with a field without repeating its value, which may be anything. */

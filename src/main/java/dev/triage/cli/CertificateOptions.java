@@ -54,6 +54,7 @@ final class CertificateOptions {
   CommandSpec spec;
 
   private TlsLog log;
+  private volatile ServingTls tls;
 
   private Optional<Path> caFile = Optional.empty();
   private CertificateFileWatcher watcher;
@@ -121,9 +122,16 @@ final class CertificateOptions {
       watcher.start(Duration.ofSeconds(pollSeconds));
     }
     server.readinessDetail(tls::status);
+    this.tls = tls;
     tls.warnIfExpiring();
     vertx.setPeriodic(EXPIRY_WARNING_INTERVAL.toMillis(), id -> tls.warnIfExpiring());
     return tls;
+  }
+
+  /** For the expiry gauge: seconds left on the certificate being served; NaN before one is. */
+  double secondsUntilServingExpiry() {
+    ServingTls served = tls;
+    return served == null ? Double.NaN : served.secondsUntilServingExpiry();
   }
 
   void close() {

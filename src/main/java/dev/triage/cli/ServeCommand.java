@@ -12,6 +12,9 @@ import dev.triage.server.AdmissionServer;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.GoDuration;
 import dev.triage.server.Limits;
+import dev.triage.server.JsonLogFormatter;
+import dev.triage.server.Metrics;
+import dev.triage.server.MetricsServer;
 import dev.triage.server.ReviewHandler;
 import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
@@ -82,6 +85,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "then wait at most this long for reviews in flight before exiting (default: ${DEFAULT-VALUE})")
   Duration shutdownTimeout;
 
+  @Option(names = "--metrics-port", defaultValue = "9090",
+      description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
+  int metricsPort;
+
   @Spec
   CommandSpec spec;
 
@@ -101,6 +108,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    JsonLogFormatter.install();
     Clock clock = Clock.systemUTC();
     TlsLog tlsLog = new TlsLog(System.out, clock);
     if (!certificates.prepare(tlsLog, clock)) {
@@ -109,8 +117,11 @@ final class ServeCommand implements Callable<Integer> {
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
-    WatchedRules watched = new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules));
+    Metrics metrics = new Metrics();
+    WatchedRules watched = new WatchedRules(rules, new RuleCompiler(new CelEnvironment()),
+        new ReloadReport(err, rules, metrics));
     RuleSnapshot snapshot = watched.get();
+    metrics.rulesLoaded(snapshot);
     for (RuleError error : snapshot.errors()) {
       err.println(error);
     }
@@ -120,19 +131,28 @@ final class ServeCommand implements Callable<Integer> {
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
     Engine engine = new Engine(watched, cluster, clock);
+    if (live != null) {
+      metrics.clusterViewStale(live::stale);
+    }
+    metrics.certificateExpiry(certificates::secondsUntilServingExpiry);
     // epoll when the native library loads, else NIO.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    MetricsServer metricsServer = metricsPort == 0 ? null : new MetricsServer(vertx, metrics, host, metricsPort);
+    if (metricsServer != null) {
+      metricsServer.start().await();
+    }
     Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
     // Not ready until the cluster view holds the API server's first list: a PDB the cache has
     // not seen yet would otherwise deny its workload.
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock),
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
         () -> live == null || live.synced(),
         new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(), clientCa, limits));
     int bound = server.start().await();
     certificates.follow(vertx, server, clock);
-    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%n", host, bound,
-        snapshot.policyCount(), rules, snapshot.errors().size(), clientCa == null ? "" : "; client certificates from "
-            + clientCa + " required");
+    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
+        snapshot.policyCount(), rules, snapshot.errors().size(),
+        clientCa == null ? "" : "; client certificates from " + clientCa + " required",
+        metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -150,6 +170,9 @@ final class ServeCommand implements Callable<Integer> {
       server.shutdown(shutdownTimeout).await();
       certificates.close();
       watched.close();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
       vertx.close().await();
       if (live != null) {
         live.close();
@@ -163,9 +186,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Says on stderr what each rules edit did: the errors of a rejected one as file:line:column. */
-  private record ReloadReport(PrintWriter err, Path rules) implements WatchedRules.Listener {
+  private record ReloadReport(PrintWriter err, Path rules, Metrics metrics) implements WatchedRules.Listener {
     @Override
     public void reloaded(RuleSnapshot snapshot) {
+      metrics.reloaded(true);
+      metrics.rulesLoaded(snapshot);
       err.printf("rules reloaded from %s: %d policies (%d problems)%n", rules, snapshot.policyCount(),
           snapshot.errors().size());
       err.flush();
@@ -173,6 +198,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public void rejected(List<RuleError> errors, long rejections) {
+      metrics.reloaded(false);
       for (RuleError error : errors) {
         err.println(error);
       }

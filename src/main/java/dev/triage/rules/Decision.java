@@ -11,6 +11,7 @@ import java.util.List;
  * @param failures failed validations, and errors of policies that fail closed
  * @param changed mutating policies that changed the object
  * @param mutated the object after mutation (the request's object when nothing changed); null for validation
+ * @param errors policies with an expression that could not be evaluated, whatever their failurePolicy
  */
 public record Decision(AdmissionResponse response, Mode mode, List<String> matched, List<Failure> failures,
-    List<String> changed, Object mutated) {}
+    List<String> changed, Object mutated, List<String> errors) {}

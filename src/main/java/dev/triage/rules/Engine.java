@@ -28,8 +28,14 @@ import java.util.function.Supplier;
 public final class Engine {
   /** Audit annotation key the apiserver itself uses for failed validations with the Audit action. */
   public static final String VALIDATION_FAILURE_ANNOTATION = "validation.policy.admission.k8s.io/validation_failure";
-  /** Audit annotation prefix naming the rules a mode let through: triage.dev/dry-run, triage.dev/warn. */
-  public static final String MODE_ANNOTATION_PREFIX = "triage.dev/";
+  /**
+   * Audit annotation naming the policies that denied the request. Triage's own keys carry no
+   * prefix: the apiserver prefixes a webhook's keys with the webhook's name, so the audit log
+   * reads {@code validate.triage.dev/denied-by: require-pdb}.
+   */
+  public static final String DENIED_BY_ANNOTATION = "denied-by";
+  /** Audit annotation naming the policies whose binding turned a failure into a warning (Warn action). */
+  public static final String WARNED_BY_ANNOTATION = "warned-by";
 
   private final Supplier<RuleSnapshot> rules;
   private final ClusterView cluster;
@@ -70,14 +76,15 @@ public final class Engine {
     AdmissionRequest request = context.request();
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
     Mode mode = Mode.of(namespaceLabels);
-    ValidationEvaluator evaluator = new ValidationEvaluator(context);
+    List<String> errors = new ArrayList<>();
+    ValidationEvaluator evaluator = new ValidationEvaluator(context, errors::add);
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     forEachBinding(snapshot, snapshot.validating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> evaluator.evaluate(bound, params, failures::add, annotations));
     return new Decision(respond(mode, failures, annotations, List.of()), mode, List.copyOf(matched),
-        List.copyOf(failures), List.of(), null);
+        List.copyOf(failures), List.of(), null, distinct(errors));
   }
 
   /**
@@ -91,9 +98,10 @@ public final class Engine {
     Mode mode = Mode.of(namespaceLabels);
     Object original = request.object();
     if (!(original instanceof Map<?, ?>)) {
-      return new Decision(AdmissionResponse.allow(), mode, List.of(), List.of(), List.of(), original);
+      return new Decision(AdmissionResponse.allow(), mode, List.of(), List.of(), List.of(), original, List.of());
     }
-    MutationEvaluator evaluator = new MutationEvaluator(context);
+    List<String> errors = new ArrayList<>();
+    MutationEvaluator evaluator = new MutationEvaluator(context, errors::add);
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
     List<String> changed = new ArrayList<>();
@@ -119,7 +127,11 @@ public final class Engine {
       }
     }
     return new Decision(response, mode, List.copyOf(matched), List.copyOf(failures), List.copyOf(changed),
-        current[0]);
+        current[0], distinct(errors));
+  }
+
+  private static List<String> distinct(List<String> names) {
+    return names.stream().distinct().toList();
   }
 
   /** Calls {@code evaluate} for each binding that matches, once per params object it selects. */
@@ -192,12 +204,15 @@ public final class Engine {
     Warnings warnings = new Warnings();
     List<Failure> audited = new ArrayList<>();
     List<String> letThrough = new ArrayList<>();
+    List<String> deniedBy = new ArrayList<>();
+    List<String> warnedBy = new ArrayList<>();
     Failure first = null;
     for (Failure failure : failures) {
       var actions = failure.binding().actions();
       if (actions.contains(ValidationAction.DENY)) {
         if (mode == Mode.ENFORCE) {
           denials.add(failure.describe());
+          deniedBy.add(failure.policy());
           first = first == null ? failure : first;
         } else {
           warnings.add(mode.prefix() + failure.describe());
@@ -206,6 +221,7 @@ public final class Engine {
       }
       if (actions.contains(ValidationAction.WARN)) {
         warnings.add(failure.describe());
+        warnedBy.add(failure.policy());
       }
       if (actions.contains(ValidationAction.AUDIT)) {
         audited.add(failure);
@@ -218,15 +234,21 @@ public final class Engine {
     if (!audited.isEmpty()) {
       annotations.put(VALIDATION_FAILURE_ANNOTATION, auditJson(audited));
     }
-    if (!letThrough.isEmpty()) {
-      annotations.put(MODE_ANNOTATION_PREFIX + mode.label(),
-          String.join(",", letThrough.stream().distinct().toList()));
-    }
+    // Policy names only, never messages: a messageExpression may quote the object.
+    putNames(annotations, mode.label(), letThrough);
+    putNames(annotations, DENIED_BY_ANNOTATION, deniedBy);
+    putNames(annotations, WARNED_BY_ANNOTATION, warnedBy);
     if (first == null) {
       return new AdmissionResponse(true, 200, "", "", warnings.list(), Map.copyOf(annotations), null);
     }
     return new AdmissionResponse(false, first.code(), first.reason(), String.join("; ", denials),
         warnings.list(), Map.copyOf(annotations), null);
+  }
+
+  private static void putNames(Map<String, String> annotations, String key, List<String> policies) {
+    if (!policies.isEmpty()) {
+      annotations.put(key, String.join(",", policies.stream().distinct().toList()));
+    }
   }
 
   /** The value Kubernetes writes for Audit: a JSON list of the failures. */

@@ -12,9 +12,12 @@ import java.util.function.Consumer;
  */
 final class MutationEvaluator {
   private final RequestContext context;
+  private final Consumer<String> errors;
 
-  MutationEvaluator(RequestContext context) {
+  /** @param errors receives the name of each policy a mutation of which could not be evaluated */
+  MutationEvaluator(RequestContext context, Consumer<String> errors) {
     this.context = context;
+    this.errors = errors;
   }
 
   /**
@@ -52,6 +55,7 @@ final class MutationEvaluator {
       }
       return result;
     } catch (EvaluationError e) {
+      errors.accept(base.name());
       if (base.failClosed()) {
         failures.accept(new Failure(base.name(), bound.binding(), -1, e.getMessage(), "InternalError", 500));
       }

@@ -8,9 +8,12 @@ import java.util.function.Consumer;
 /** Evaluates one bound validating policy, with one params object, against one request. */
 final class ValidationEvaluator {
   private final RequestContext context;
+  private final Consumer<String> errors;
 
-  ValidationEvaluator(RequestContext context) {
+  /** @param errors receives the name of each policy an expression of which could not be evaluated */
+  ValidationEvaluator(RequestContext context, Consumer<String> errors) {
     this.context = context;
+    this.errors = errors;
   }
 
   /**
@@ -29,6 +32,7 @@ final class ValidationEvaluator {
           return;
         }
       } catch (EvaluationError e) {
+        errors.accept(base.name());
         conditionError = conditionError != null ? conditionError
             : "matchCondition " + condition.name() + ": " + e.getMessage();
       }
@@ -52,6 +56,7 @@ final class ValidationEvaluator {
         }
         failures.accept(failure(bound, i, message(validation, activation), validation.reason(), validation.code()));
       } catch (EvaluationError e) {
+        errors.accept(base.name());
         if (base.failClosed()) {
           failures.accept(failure(bound, i, "validations[" + i + "]: " + e.getMessage(), "Invalid", 422));
         }

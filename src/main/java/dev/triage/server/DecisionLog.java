@@ -4,15 +4,16 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.ReviewCodec;
 import dev.triage.rules.Decision;
-import dev.triage.rules.Failure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.util.Map;
 
 /**
- * One JSON line per decision: who asked for what, which rules matched and failed, how long it
- * took. Never object bodies, field values or denial messages, which may quote patient data.
+ * One JSON line per decision: who asked for what, what each matching rule did (see
+ * {@link RuleOutcomes}), the namespace's mode, the patch size and how long it took. Never object
+ * bodies, field values or denial messages, which may quote patient data.
  */
 public final class DecisionLog {
   private final PrintStream out;
@@ -29,21 +30,11 @@ public final class DecisionLog {
       fields(json, endpoint, request);
       json.writeBooleanField("allowed", decision.response().allowed());
       json.writeStringField("mode", decision.mode().label());
-      json.writeArrayFieldStart("matched");
-      for (String policy : decision.matched()) {
-        json.writeString(policy);
+      json.writeObjectFieldStart("rules");
+      for (Map.Entry<String, String> rule : RuleOutcomes.of(endpoint, decision).entrySet()) {
+        json.writeStringField(rule.getKey(), rule.getValue());
       }
-      json.writeEndArray();
-      json.writeArrayFieldStart("failed");
-      for (Failure failure : decision.failures()) {
-        json.writeString(failure.policy());
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("mutated");
-      for (String policy : decision.changed()) {
-        json.writeString(policy);
-      }
-      json.writeEndArray();
+      json.writeEndObject();
       json.writeNumberField("warnings", decision.response().warnings().size());
       json.writeNumberField("patchBytes", decision.response().patch() == null ? 0 : decision.response().patch().length);
       json.writeNumberField("micros", nanos / 1_000);

@@ -17,12 +17,19 @@ import java.time.Instant;
 public final class ReviewHandler {
   private final Engine engine;
   private final DecisionLog log;
+  private final Metrics metrics;
   private final Clock clock;
 
-  public ReviewHandler(Engine engine, DecisionLog log, Clock clock) {
+  public ReviewHandler(Engine engine, DecisionLog log, Metrics metrics, Clock clock) {
     this.engine = engine;
     this.log = log;
+    this.metrics = metrics;
     this.clock = clock;
+  }
+
+  /** A handler whose metrics nobody scrapes. */
+  public ReviewHandler(Engine engine, DecisionLog log, Clock clock) {
+    this(engine, log, new Metrics(), clock);
   }
 
   /** Parses a review; a bad one is logged (reason only) and rethrown for a 4xx answer. */
@@ -31,6 +38,7 @@ public final class ReviewHandler {
       return ReviewCodec.parse(body);
     } catch (BadReviewException e) {
       log.rejected(endpoint, e.status(), e.getMessage());
+      metrics.rejected(endpoint);
       throw e;
     }
   }
@@ -42,7 +50,9 @@ public final class ReviewHandler {
     Decision decision = endpoint == Endpoint.VALIDATE
         ? engine.validate(request, deadline)
         : engine.mutate(request, deadline);
-    log.decided(endpoint, request, decision, System.nanoTime() - started);
+    long nanos = System.nanoTime() - started;
+    log.decided(endpoint, request, decision, nanos);
+    metrics.decided(endpoint, request, decision, nanos);
     return new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);
   }
 
@@ -52,6 +62,7 @@ public final class ReviewHandler {
    */
   Reply timedOut(Endpoint endpoint, AdmissionRequest request, Duration timeout) {
     log.timedOut(endpoint, request);
+    metrics.timedOut(endpoint, request);
     String uid = request.uid();
     String message = "Triage could not decide within " + timeout.toMillis() + " ms; try again";
     AdmissionResponse response = endpoint == Endpoint.VALIDATE

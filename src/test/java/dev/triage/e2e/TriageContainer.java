@@ -35,7 +35,8 @@ final class TriageContainer implements Triage {
         .withCopyFileToContainer(readable(pki.key()), "/tls/tls.key")
         .withCopyFileToContainer(readable(apiServer.triageKubeconfig), "/kube/config")
         .withCopyFileToContainer(readable(apiServer.caCert), apiServer.caCert.toString())
-        .withCommand("serve", "--host=127.0.0.1", "--port=" + port, "--rules=/opt/triage/rules",
+        .withCommand("serve", "--host=127.0.0.1", "--port=" + port, "--metrics-port=" + KubeApiServer.freePort(),
+            "--rules=/opt/triage/rules",
             "--cert=/tls/tls.crt", "--key=/tls/tls.key", "--kubeconfig=/kube/config")
         .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true));
     container.start();

@@ -38,7 +38,7 @@ final class TriageProcess implements Triage {
     Path log = apiServer.dir.resolve("triage-" + port + ".log");
     Process process = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", Prerequisites.jar().toString(),
-        "serve", "--host=127.0.0.1", "--port=" + port,
+        "serve", "--host=127.0.0.1", "--port=" + port, "--metrics-port=" + KubeApiServer.freePort(),
         "--rules=" + Prerequisites.PROJECT.resolve("rules"),
         "--cert=" + pki.cert(), "--key=" + pki.key(),
         "--kubeconfig=" + kubeconfig))

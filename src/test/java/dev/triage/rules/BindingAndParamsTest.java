@@ -67,7 +67,8 @@ class BindingAndParamsTest {
     AdmissionResponse response = validate(file(MAX_THREE, actionsBinding("[Warn]")), FIVE_REPLICAS).response();
     assertTrue(response.allowed());
     assertEquals(List.of("max-replicas: at most 3 replicas"), response.warnings());
-    assertEquals(Map.of(), response.auditAnnotations());
+    assertEquals(Map.of("warned-by", "max-replicas"), response.auditAnnotations(),
+        "the audit log names the rule that warned, never its message");
   }
 
   @Test

@@ -126,7 +126,7 @@ class MutationTest {
     assertNull(decision.response().patch());
     assertEquals(List.of("[dry-run] add-team-label: would add /metadata/labels/example.com~1team"),
         decision.response().warnings());
-    assertEquals("add-team-label", decision.response().auditAnnotations().get("triage.dev/dry-run"));
+    assertEquals("add-team-label", decision.response().auditAnnotations().get("dry-run"));
   }
 
   @Test

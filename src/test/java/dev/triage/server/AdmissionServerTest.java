@@ -99,8 +99,8 @@ class AdmissionServerTest {
     JsonNode response = review(http1, "/validate", pod(uid(), OK_CONTAINER, "{}"));
     assertTrue(response.path("allowed").asBoolean());
     JsonNode annotations = response.path("auditAnnotations");
-    assertEquals("1", annotations.path("audit-team-label/image-count").asText());
-    JsonNode failures = JSON.readTree(annotations.path("validation.policy.admission.k8s.io/validation_failure").asText());
+    assertEquals("1", annotations.path("audit-team-label.image-count").asText());
+    JsonNode failures = JSON.readTree(annotations.path("validation.policy.admission.k8s.io.validation_failure").asText());
     assertEquals("audit-team-label", failures.get(0).path("policy").asText());
     assertEquals("pods should carry a team label", failures.get(0).path("message").asText());
     assertEquals("Audit", failures.get(0).path("validationActions").get(0).asText());

@@ -120,6 +120,16 @@ class HealthcareAdmissionTest {
     assertTrue(message.contains("vault-secrets-only: "), message);
     assertTrue(message.contains("DB_PASSWORD"), message);
     assertFalse(message.contains("Pr0d-Patients-2024!"), "a denial never quotes a secret value");
+    // The audit log names the deciding rules (the apiserver files them under validate.triage.dev/).
+    assertEquals("require-pdb,vault-secrets-only", validation.path("auditAnnotations").path("denied-by").asText(),
+        validation.toString());
+    assertFalse(validation.path("auditAnnotations").toString().contains("DB_PASSWORD"),
+        "audit annotations name rules, never fields or values");
+
+    String decisions = server.logs();
+    assertTrue(decisions.contains("\"require-pdb\":\"deny\""), decisions);
+    assertFalse(decisions.contains("Pr0d-Patients-2024!"), "the decision log never holds a value");
+    assertFalse(decisions.contains("DB_PASSWORD"), "the decision log never holds a field name from the object");
   }
 
   @Test
@@ -139,6 +149,6 @@ class HealthcareAdmissionTest {
     for (JsonNode warning : validation.path("warnings")) {
       assertTrue(warning.asText().length() < 120, warning.asText());
     }
-    assertTrue(validation.path("auditAnnotations").path("triage.dev/dry-run").asText().contains("require-pdb"));
+    assertTrue(validation.path("auditAnnotations").path("dry-run").asText().contains("require-pdb"));
   }
 }

@@ -35,6 +35,7 @@ final class RunningServer implements AutoCloseable {
   final SSLContext trust;
   final Path caCert;
   final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+  final Metrics metrics = new Metrics();
 
   RunningServer(Path rulesDir, Path certDir) throws Exception {
     this(rulesDir, certDir, ClusterView.EMPTY);
@@ -62,7 +63,7 @@ final class RunningServer implements AutoCloseable {
     rules = ruleSource.get();
     Engine engine = new Engine(ruleSource, cluster, clock);
     DecisionLog log = new DecisionLog(new PrintStream(logs, true, StandardCharsets.UTF_8), clock);
-    server = new AdmissionServer(vertx, new ReviewHandler(engine, log, clock), () -> true,
+    server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock), () -> true,
         new AdmissionServer.Config("127.0.0.1", 0, certs.cert(), certs.key(), clientCa, limits));
     port = server.start().await();
     caCert = certs.caCert();

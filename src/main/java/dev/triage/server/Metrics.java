@@ -1,0 +1,144 @@
+package dev.triage.server;
+
+import dev.triage.admission.AdmissionRequest;
+import dev.triage.rules.Decision;
+import dev.triage.rules.RuleSnapshot;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Triage's Prometheus metrics: admission requests and their latency, what each rule decided in
+ * which mode, evaluation errors, rule-set reloads, the cluster view's staleness and the serving
+ * certificate's remaining lifetime. Label values come from the request's kind and operation and
+ * the rules' names, never from object fields.
+ */
+public final class Metrics {
+  /** Distinct kinds or operations kept as label values; more become "other", so a caller cannot grow the series. */
+  private static final int MAX_LABEL_VALUES = 64;
+  private static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<String> labelValues = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger policies = new AtomicInteger();
+  private final AtomicInteger ruleProblems = new AtomicInteger();
+
+  public Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    Gauge.builder("triage.rules.policies", policies, AtomicInteger::get)
+        .description("policies in the rule set being served").register(registry);
+    Gauge.builder("triage.rules.problems", ruleProblems, AtomicInteger::get)
+        .description("rule files or policies that failed to load and are not being served").register(registry);
+    for (String result : new String[] {"success", "failure"}) {
+      reloads(result);
+    }
+  }
+
+  void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, long nanos) {
+    String outcome = !decision.response().allowed() ? "denied"
+        : decision.response().patch() != null ? "patched" : "allowed";
+    requests(endpoint, request, outcome).increment();
+    Timer.builder("triage.admission.duration")
+        .description("time from a parsed AdmissionReview to its answer")
+        .tag("endpoint", endpoint.name().toLowerCase())
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    String mode = decision.mode().label();
+    for (Map.Entry<String, String> rule : RuleOutcomes.of(endpoint, decision).entrySet()) {
+      Counter.builder("triage.rule.decisions")
+          .description("what each matching policy did, by the namespace's mode")
+          .tags("policy", rule.getKey(), "mode", mode, "outcome", rule.getValue())
+          .register(registry).increment();
+    }
+    for (String policy : decision.errors()) {
+      Counter.builder("triage.evaluation.errors")
+          .description("policies with an expression that could not be evaluated")
+          .tag("policy", policy).register(registry).increment();
+    }
+  }
+
+  void timedOut(Endpoint endpoint, AdmissionRequest request) {
+    requests(endpoint, request, "timeout").increment();
+  }
+
+  void rejected(Endpoint endpoint) {
+    Counter.builder("triage.admission.requests")
+        .description("admission requests by endpoint, kind, operation and outcome")
+        .tags("endpoint", endpoint.name().toLowerCase(), "kind", "", "operation", "", "decision", "rejected")
+        .register(registry).increment();
+  }
+
+  /** The rule set now being served: how many policies, how many problems. */
+  public void rulesLoaded(RuleSnapshot snapshot) {
+    policies.set(snapshot.policyCount());
+    ruleProblems.set(snapshot.errors().size());
+  }
+
+  /** Counts a reload of the rules directory; a failed one left the previous rules in place. */
+  public void reloaded(boolean succeeded) {
+    reloads(succeeded ? "success" : "failure").increment();
+  }
+
+  /** 1 while the cluster view serves cached objects because its watch on the API server broke. */
+  public void clusterViewStale(BooleanSupplier stale) {
+    // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these lambdas.
+    Gauge.builder("triage.cluster.view.stale", stale, s -> s.getAsBoolean() ? 1 : 0).strongReference(true)
+        .description("1 while the cluster view has lost its watch and serves cached objects").register(registry);
+  }
+
+  /** Seconds until the serving certificate expires (NaN when not known). */
+  public void certificateExpiry(DoubleSupplier secondsLeft) {
+    Gauge.builder("triage.certificate.expiry", secondsLeft, DoubleSupplier::getAsDouble).strongReference(true)
+        .description("seconds until the serving certificate expires").baseUnit("seconds").register(registry);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private Counter reloads(String result) {
+    return Counter.builder("triage.rule.reloads").description("reloads of the rules directory")
+        .tag("result", result).register(registry);
+  }
+
+  private Counter requests(Endpoint endpoint, AdmissionRequest request, String decision) {
+    return Counter.builder("triage.admission.requests")
+        .description("admission requests by endpoint, kind, operation and outcome")
+        .tags("endpoint", endpoint.name().toLowerCase(), "kind", bounded(request.kind()),
+            "operation", bounded(request.operation()), "decision", decision)
+        .register(registry);
+  }
+
+  private String bounded(String value) {
+    if (labelValues.contains(value)) {
+      return value;
+    }
+    if (labelValues.size() >= MAX_LABEL_VALUES) {
+      return "other";
+    }
+    labelValues.add(value);
+    return value;
+  }
+}
