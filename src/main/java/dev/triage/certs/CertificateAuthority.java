@@ -103,6 +103,24 @@ public final class CertificateAuthority {
   }
 
   /**
+   * A CA from stored material, for issuing further certificates with it.
+   *
+   * @throws TlsMaterialException if the key does not belong to the certificate or is of a type
+   *     this package does not issue with
+   */
+  public static CertificateAuthority of(X509Certificate certificate, PrivateKey key, Clock clock) {
+    if (!MatchingKeys.belongTogether(certificate.getPublicKey(), key)) {
+      throw new TlsMaterialException("The CA key does not belong to the CA certificate "
+          + certificate.getSubjectX500Principal().getName());
+    }
+    KeyAlgorithm alg = key instanceof java.security.interfaces.RSAKey rsa
+        ? rsa.getModulus().bitLength() > 2048 ? KeyAlgorithm.RSA_3072 : KeyAlgorithm.RSA_2048
+        : KeyAlgorithm.EC_P256;
+    return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), key), certificate, alg, clock,
+        new SecureRandom());
+  }
+
+  /**
    * Issues a TLS server certificate for the given names with a freshly generated key.
    *
    * @param dnsNames host names clients connect to, e.g. {@code triage.triage-system.svc}

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -31,10 +30,10 @@ public final class DevCertificates {
   /** Regenerate well before expiry, so that a long-running server does not outlive its certificate. */
   static final Duration MINIMUM_REMAINING_VALIDITY = Duration.ofDays(30);
 
-  static final String CA_CERT_FILE = "ca.crt";
-  static final String CA_KEY_FILE = "ca.key";
-  static final String CERT_FILE = "tls.crt";
-  static final String KEY_FILE = "tls.key";
+  static final String CA_CERT_FILE = CertificateDirectory.CA_CERT_FILE;
+  static final String CA_KEY_FILE = CertificateDirectory.CA_KEY_FILE;
+  static final String CERT_FILE = CertificateDirectory.CERT_FILE;
+  static final String KEY_FILE = CertificateDirectory.KEY_FILE;
 
   /**
    * Where the material lives.
@@ -59,22 +58,17 @@ public final class DevCertificates {
   }
 
   static Paths ensure(Path dir, Clock clock, Supplier<Optional<String>> hostName) throws IOException {
-    Paths existing = new Paths(dir.resolve(CA_CERT_FILE), dir.resolve(CERT_FILE), dir.resolve(KEY_FILE), false);
+    CertificateDirectory files = new CertificateDirectory(dir);
+    Paths existing = new Paths(files.caCert(), files.cert(), files.key(), false);
     if (isReusable(existing, clock.instant())) {
       return existing;
     }
-    createDirectory(dir);
     CertificateAuthority ca = CertificateAuthority.create(CA_COMMON_NAME, CA_VALIDITY, KeyAlgorithm.DEFAULT, clock);
     ServingCertificate serving =
         ca.issue(dnsNames(hostName), List.of("127.0.0.1", "::1"), SERVING_VALIDITY, KeyAlgorithm.DEFAULT);
-
-    // Keys first: if this is interrupted, the next run finds certificates that do not match their
-    // keys and starts over rather than serving a half-replaced set.
-    PemFiles.writePrivateKey(dir.resolve(CA_KEY_FILE), ca.privateKey());
-    PemFiles.writeCertificates(existing.caCert(), List.of(ca.certificate()));
-    PemFiles.writePrivateKey(existing.key(), serving.privateKey());
-    // Only the serving certificate: clients already hold the CA, which they must trust anyway.
-    PemFiles.writeCertificates(existing.cert(), List.of(serving.certificate()));
+    // A run interrupted while writing leaves a key that does not match its certificate, which
+    // isReusable refuses next time, so the set is regenerated rather than served half-replaced.
+    files.write(ca, serving);
     return new Paths(existing.caCert(), existing.cert(), existing.key(), true);
   }
 
@@ -106,19 +100,6 @@ public final class DevCertificates {
         .filter(name -> !names.contains(name))
         .ifPresent(names::add);
     return names;
-  }
-
-  private static void createDirectory(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    // The directory holds private keys, so keep others out of it from the start.
-    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createDirectories(dir,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(dir);
-    }
   }
 
   private static Optional<String> localHostName() {

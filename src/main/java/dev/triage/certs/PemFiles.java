@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -78,15 +79,22 @@ public final class PemFiles {
     if (certificates.isEmpty()) {
       throw new IllegalArgumentException("No certificates to write to " + file);
     }
+    replaceFile(file, encodeCertificates(certificates), WORLD_READABLE);
+  }
+
+  /** The certificates, in order, as {@code CERTIFICATE} blocks: what a {@code caBundle} or {@code tls.crt} holds. */
+  public static byte[] encodeCertificates(List<X509Certificate> certificates) {
     StringWriter pem = new StringWriter();
     try (PemWriter writer = new PemWriter(pem)) {
       for (X509Certificate certificate : certificates) {
         writer.writeObject(new PemObject(CERTIFICATE, certificate.getEncoded()));
       }
     } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("Cannot encode certificate for " + file, e);
+      throw new IllegalArgumentException("Cannot encode certificate " + subjectOf(certificates.get(0)), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    replaceFile(file, pem.toString().getBytes(US_ASCII), WORLD_READABLE);
+    return pem.toString().getBytes(US_ASCII);
   }
 
   /**
@@ -95,16 +103,23 @@ public final class PemFiles {
    * it is created.
    */
   public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
+    replaceFile(file, encodePrivateKey(key), OWNER_READ_WRITE);
+  }
+
+  /** The key as an unencrypted PKCS#8 {@code PRIVATE KEY} block. */
+  public static byte[] encodePrivateKey(PrivateKey key) {
     byte[] pkcs8 = key.getEncoded();
     if (pkcs8 == null || !"PKCS#8".equals(key.getFormat())) {
       throw new IllegalArgumentException("The " + key.getAlgorithm() + " key cannot be exported as PKCS#8"
-          + " (its format is " + key.getFormat() + "), so it cannot be written to " + file);
+          + " (its format is " + key.getFormat() + ")");
     }
     StringWriter pem = new StringWriter();
     try (PemWriter writer = new PemWriter(pem)) {
       writer.writeObject(new PemObject(PKCS8_KEY, pkcs8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    replaceFile(file, pem.toString().getBytes(US_ASCII), OWNER_READ_WRITE);
+    return pem.toString().getBytes(US_ASCII);
   }
 
   /**
@@ -114,7 +129,16 @@ public final class PemFiles {
    * @throws TlsMaterialException if the file is empty, not PEM, or holds no certificate
    */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
-    List<PemObject> blocks = readPemBlocks(file, EXPECTED_CERTIFICATE,
+    return parseCertificates(file.toString(), read(file, EXPECTED_CERTIFICATE));
+  }
+
+  /**
+   * Like {@link #readCertificates(Path)}, for PEM held in memory (for example a Secret's data).
+   *
+   * @param file names the source in messages
+   */
+  public static List<X509Certificate> parseCertificates(String file, byte[] pem) {
+    List<PemObject> blocks = pemBlocks(file, pem, EXPECTED_CERTIFICATE,
         "openssl x509 -inform der -in " + file + " -out " + file + ".pem");
     CertificateFactory factory = x509Factory();
     List<X509Certificate> certificates = new ArrayList<>();
@@ -151,7 +175,16 @@ public final class PemFiles {
    *     holds an encrypted key
    */
   public static PrivateKey readPrivateKey(Path file) throws IOException {
-    List<PemObject> blocks = readPemBlocks(file, EXPECTED_KEY,
+    return parsePrivateKey(file.toString(), read(file, EXPECTED_KEY));
+  }
+
+  /**
+   * Like {@link #readPrivateKey(Path)}, for PEM held in memory.
+   *
+   * @param file names the source in messages
+   */
+  public static PrivateKey parsePrivateKey(String file, byte[] pem) {
+    List<PemObject> blocks = pemBlocks(file, pem, EXPECTED_KEY,
         "openssl pkey -inform der -in " + file + " -out " + file + ".pem");
     List<PemObject> keys = blocks.stream().filter(block -> KEY_TYPES.contains(block.getType())).toList();
     if (keys.isEmpty()) {
@@ -219,8 +252,20 @@ public final class PemFiles {
    * @throws TlsMaterialException with a message naming the files and what to change
    */
   public static ServingCertificate loadServingPair(Path certFile, Path keyFile, Clock clock) throws IOException {
-    List<X509Certificate> chain = readCertificates(certFile);
-    PrivateKey key = readPrivateKey(keyFile);
+    return servingPair(certFile.toString(), read(certFile, EXPECTED_CERTIFICATE),
+        keyFile.toString(), read(keyFile, EXPECTED_KEY), clock.instant());
+  }
+
+  /**
+   * Like {@link #loadServingPair(Path, Path, Clock)}, for PEM held in memory, checked at {@code now}.
+   *
+   * @param certFile names the certificate's source in messages
+   * @param keyFile names the key's source in messages
+   */
+  public static ServingCertificate servingPair(String certFile, byte[] certPem, String keyFile, byte[] keyPem,
+      Instant now) {
+    List<X509Certificate> chain = parseCertificates(certFile, certPem);
+    PrivateKey key = parsePrivateKey(keyFile, keyPem);
     X509Certificate leaf = chain.get(0);
     boolean matches;
     try {
@@ -231,11 +276,11 @@ public final class PemFiles {
     if (!matches) {
       throw new TlsMaterialException(mismatchMessage(certFile, keyFile, chain, key));
     }
-    checkValidity(certFile, leaf, clock.instant());
+    checkValidity(certFile, leaf, now);
     return new ServingCertificate(chain, key);
   }
 
-  private static String mismatchMessage(Path certFile, Path keyFile, List<X509Certificate> chain, PrivateKey key) {
+  private static String mismatchMessage(String certFile, String keyFile, List<X509Certificate> chain, PrivateKey key) {
     String message = "The private key in " + keyFile + " does not belong to the certificate in " + certFile
         + " (" + subjectOf(chain.get(0)) + "): their public keys differ.";
     for (int i = 1; i < chain.size(); i++) {
@@ -248,7 +293,7 @@ public final class PemFiles {
         + " that was issued for this key.";
   }
 
-  private static void checkValidity(Path certFile, X509Certificate certificate, Instant now) {
+  private static void checkValidity(String certFile, X509Certificate certificate, Instant now) {
     Instant notBefore = certificate.getNotBefore().toInstant();
     Instant notAfter = certificate.getNotAfter().toInstant();
     if (now.isAfter(notAfter)) {
@@ -262,14 +307,15 @@ public final class PemFiles {
     }
   }
 
-  private static List<PemObject> readPemBlocks(Path file, String expected, String derConversion)
-      throws IOException {
-    byte[] bytes;
+  private static byte[] read(Path file, String expected) throws IOException {
     try {
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "no such file; expected " + expected);
     }
+  }
+
+  private static List<PemObject> pemBlocks(String file, byte[] bytes, String expected, String derConversion) {
     // ISO-8859-1 maps every byte to a char, so binary content reaches the checks below undamaged.
     String text = new String(bytes, ISO_8859_1);
     if (text.isBlank()) {
@@ -296,7 +342,7 @@ public final class PemFiles {
     return blocks;
   }
 
-  private static PrivateKeyInfo sec1ToPkcs8(Path file, ECPrivateKey key, List<PemObject> blocks) throws IOException {
+  private static PrivateKeyInfo sec1ToPkcs8(String file, ECPrivateKey key, List<PemObject> blocks) throws IOException {
     key.getKey(); // fails on a structure that holds no key at all, before the curve is looked for
     ASN1Encodable curve = key.getParametersObject();
     if (curve == null) {

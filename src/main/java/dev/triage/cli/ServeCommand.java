@@ -1,6 +1,5 @@
 package dev.triage.cli;
 
-import dev.triage.certs.DevCertificates;
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.rules.CelEnvironment;
@@ -10,7 +9,6 @@ import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
 import dev.triage.server.AdmissionServer;
-import dev.triage.server.CertificateExpiry;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.GoDuration;
 import dev.triage.server.Limits;
@@ -18,6 +16,7 @@ import dev.triage.server.JsonLogFormatter;
 import dev.triage.server.Metrics;
 import dev.triage.server.MetricsServer;
 import dev.triage.server.ReviewHandler;
+import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
@@ -30,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -46,15 +46,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String host;
 
-  @Option(names = "--cert", description = "serving certificate chain (PEM); without it, development certificates are used")
-  Path cert;
-
-  @Option(names = "--key", description = "private key of --cert (PEM)")
-  Path key;
-
-  @Option(names = "--dev-certs", defaultValue = "certs/dev",
-      description = "where development certificates are kept when --cert is not given (default: ${DEFAULT-VALUE})")
-  Path devCerts;
+  @Mixin
+  CertificateOptions certificates;
 
   @Option(names = "--kubeconfig",
       description = "read Namespaces and PodDisruptionBudgets from the cluster this kubeconfig names")
@@ -115,16 +108,11 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if ((cert == null) != (key == null)) {
-      throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both or neither");
-    }
     JsonLogFormatter.install();
     Clock clock = Clock.systemUTC();
-    if (cert == null) {
-      DevCertificates.Paths dev = DevCertificates.ensure(devCerts, clock);
-      cert = dev.cert();
-      key = dev.key();
-      out.printf("development certificates in %s; trust the CA with: curl --cacert %s ...%n", devCerts, dev.caCert());
+    TlsLog tlsLog = new TlsLog(System.out, clock);
+    if (!certificates.prepare(tlsLog, clock)) {
+      return 1;
     }
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
@@ -146,8 +134,7 @@ final class ServeCommand implements Callable<Integer> {
     if (live != null) {
       metrics.clusterViewStale(live::stale);
     }
-    Path servedCert = cert;
-    metrics.certificateExpiry(() -> CertificateExpiry.secondsLeft(servedCert, clock));
+    metrics.certificateExpiry(certificates::secondsUntilServingExpiry);
     // epoll when the native library loads, else NIO.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     MetricsServer metricsServer = metricsPort == 0 ? null : new MetricsServer(vertx, metrics, host, metricsPort);
@@ -158,8 +145,10 @@ final class ServeCommand implements Callable<Integer> {
     // Not ready until the cluster view holds the API server's first list: a PDB the cache has
     // not seen yet would otherwise deny its workload.
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
-        () -> live == null || live.synced(), new AdmissionServer.Config(host, port, cert, key, clientCa, limits));
+        () -> live == null || live.synced(),
+        new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(), clientCa, limits));
     int bound = server.start().await();
+    certificates.follow(vertx, server, clock);
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
         snapshot.policyCount(), rules, snapshot.errors().size(),
         clientCa == null ? "" : "; client certificates from " + clientCa + " required",
@@ -179,6 +168,7 @@ final class ServeCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
       server.shutdown(shutdownTimeout).await();
+      certificates.close();
       watched.close();
       if (metricsServer != null) {
         metricsServer.close();

@@ -3,6 +3,8 @@ package dev.triage.server;
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.BadReviewException;
 import dev.triage.admission.ReviewCodec;
+import dev.triage.certs.PemFiles;
+import dev.triage.certs.ServingCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -61,6 +64,8 @@ public final class AdmissionServer implements AutoCloseable {
   private final ReviewHandler handler;
   private final BooleanSupplier rulesReady;
   private final Config config;
+  private HttpServerOptions options;
+  private volatile Supplier<String> readinessDetail = () -> "";
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger reviewsInFlight = new AtomicInteger();
   /** HTTP/1.x connections between answers, each with the timer that closes it if no request comes. */
@@ -79,7 +84,7 @@ public final class AdmissionServer implements AutoCloseable {
   /** Starts listening; completes with the bound port (useful with port 0). */
   public Future<Integer> start() {
     Limits limits = config.limits();
-    HttpServerOptions options = new HttpServerOptions()
+    options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
         .setSsl(true)
@@ -112,6 +117,22 @@ public final class AdmissionServer implements AutoCloseable {
       listening = true;
       return s.actualPort();
     });
+  }
+
+  /**
+   * Presents {@code serving} in every TLS handshake from now on. The listening socket stays open
+   * and connections already established finish on the certificate they started with.
+   */
+  public Future<Boolean> useCertificate(ServingCertificate serving) {
+    PemKeyCertOptions keyCert = new PemKeyCertOptions()
+        .setCertValue(Buffer.buffer(PemFiles.encodeCertificates(serving.chain())))
+        .setKeyValue(Buffer.buffer(PemFiles.encodePrivateKey(serving.privateKey())));
+    return server.updateSSLOptions(options.getSslOptions().copy().setKeyCertOptions(keyCert), true);
+  }
+
+  /** Text appended to the {@code /readyz} answer, e.g. how long the certificates have left. */
+  public void readinessDetail(Supplier<String> detail) {
+    readinessDetail = detail;
   }
 
   /** Open connections right now. */
@@ -214,8 +235,8 @@ public final class AdmissionServer implements AutoCloseable {
     }
     String path = request.path();
     switch (path) {
-      case "/healthz" -> probe(request, true);
-      case "/readyz" -> probe(request, ready());
+      case "/healthz" -> probe(request, true, "");
+      case "/readyz" -> probe(request, ready(), readinessDetail.get());
       case "/validate" -> review(request, Endpoint.VALIDATE);
       case "/mutate" -> review(request, Endpoint.MUTATE);
       default -> text(request, 404, "not found: Triage serves POST /validate, POST /mutate,"
@@ -223,13 +244,13 @@ public final class AdmissionServer implements AutoCloseable {
     }
   }
 
-  private void probe(HttpServerRequest request, boolean ok) {
+  private void probe(HttpServerRequest request, boolean ok, String detail) {
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().putHeader("Allow", "GET");
       text(request, 405, "method not allowed: use GET");
       return;
     }
-    text(request, ok ? 200 : 503, ok ? "ok" : "not ready");
+    text(request, ok ? 200 : 503, (ok ? "ok" : "not ready") + (detail.isEmpty() ? "" : "\n" + detail));
   }
 
   private void review(HttpServerRequest request, Endpoint endpoint) {
