@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import dev.triage.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -127,11 +128,15 @@ class ChartTest {
         continue;
       }
       assertEquals("selfManaged", mode, "no rights on Secrets or webhooks in mode " + mode + ": " + grant);
+      if (grant.get("verbs").equals(List.of("create"))) {
+        assertEquals(List.of("secrets"), resources, "the only unnamed grant: creating the Secret, " + grant);
+        continue;
+      }
       assertEquals(List.of("get", "update"), grant.get("verbs"));
       assertEquals(resources.contains("secrets") ? List.of("triage-tls") : List.of("triage"),
           grant.get("resourceNames"), "only Triage's own objects, by name");
     }
-    assertEquals(mode.equals("selfManaged") ? 4 : 2, grants.size(), grants.toString());
+    assertEquals(mode.equals("selfManaged") ? 5 : 2, grants.size(), grants.toString());
   }
 
   @Test
@@ -150,6 +155,17 @@ class ChartTest {
     String deployment = selfManaged.stream().filter(o -> o.get("kind").equals("Deployment")).findFirst()
         .orElseThrow().toString();
     assertFalse(deployment.contains("secretName"), "self-managed certificates are read through the API: " + deployment);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"certManager", "caBundle", "selfManaged"})
+  void containerArgumentsAreOnesServeAccepts(String mode) throws Exception {
+    Map<?, ?> deployment = inMode(mode).objects().stream().filter(o -> o.get("kind").equals("Deployment"))
+        .findFirst().orElseThrow();
+    Map<?, ?> podSpec = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) deployment.get("spec")).get("template")).get("spec");
+    List<?> args = (List<?>) ((Map<?, ?>) ((List<?>) podSpec.get("containers")).get(0)).get("args");
+    // Throws on an option serve does not know, or a value it cannot convert.
+    Main.commandLine().parseArgs(args.stream().map(String::valueOf).toArray(String[]::new));
   }
 
   @Test
