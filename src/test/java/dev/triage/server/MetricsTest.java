@@ -153,12 +153,4 @@ class MetricsTest {
     assertEquals(1.0, sample(scrape(), "triage_admission_requests_total",
         Map.of("endpoint", "validate", "decision", "rejected")));
   }
-
-  @Test
-  void theServedCertificatesExpiryIsReadFromItsFile(@TempDir Path dir) throws Exception {
-    var paths = dev.triage.certs.DevCertificates.ensure(dir, java.time.Clock.systemUTC());
-    double seconds = CertificateExpiry.secondsLeft(paths.cert(), java.time.Clock.systemUTC());
-    assertTrue(seconds > 86_400 && seconds < 10L * 366 * 86_400, "seconds left: " + seconds);
-    assertTrue(Double.isNaN(CertificateExpiry.secondsLeft(dir.resolve("missing.crt"), java.time.Clock.systemUTC())));
-  }
 }
