@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,15 +34,17 @@ final class TriageProcess implements Triage {
   }
 
   /** Starts Triage reading the cluster with {@code kubeconfig}; does not wait for it. */
-  static TriageProcess launch(KubeApiServer apiServer, Pki pki, Path kubeconfig) throws Exception {
+  static TriageProcess launch(KubeApiServer apiServer, Pki pki, Path kubeconfig, String... more) throws Exception {
     int port = KubeApiServer.freePort();
     Path log = apiServer.dir.resolve("triage-" + port + ".log");
-    Process process = new ProcessBuilder(List.of(
+    List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", Prerequisites.jar().toString(),
         "serve", "--host=127.0.0.1", "--port=" + port, "--metrics-port=" + KubeApiServer.freePort(),
         "--rules=" + Prerequisites.PROJECT.resolve("rules"),
         "--cert=" + pki.cert(), "--key=" + pki.key(),
-        "--kubeconfig=" + kubeconfig))
+        "--kubeconfig=" + kubeconfig));
+    command.addAll(List.of(more));
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

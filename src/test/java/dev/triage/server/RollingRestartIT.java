@@ -128,8 +128,8 @@ class RollingRestartIT {
   private Process start(int port) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-jar", "target/triage.jar", "serve", "--rules", "src/test/resources/server-rules",
-        "--host", "127.0.0.1", "--port", String.valueOf(port), "--cert", certs.resolve("tls.crt").toString(),
-        "--key", certs.resolve("tls.key").toString(),
+        "--host", "127.0.0.1", "--port", String.valueOf(port), "--metrics-port", "0",
+        "--cert", certs.resolve("tls.crt").toString(), "--key", certs.resolve("tls.key").toString(),
         "--shutdown-delay", SHUTDOWN_DELAY.toMillis() + "ms", "--shutdown-timeout", SHUTDOWN_TIMEOUT.toMillis() + "ms")
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(certs.resolveSibling("triage-" + port + ".log").toFile()))
