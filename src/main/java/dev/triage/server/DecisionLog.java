@@ -2,11 +2,9 @@ package dev.triage.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.triage.admission.AdmissionRequest;
-import dev.triage.admission.ReviewCodec;
 import dev.triage.rules.Decision;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Map;
 
@@ -16,16 +14,14 @@ import java.util.Map;
  * bodies, field values or denial messages, which may quote patient data.
  */
 public final class DecisionLog {
-  private final PrintStream out;
-  private final Clock clock;
+  private final JsonLines lines;
 
   public DecisionLog(PrintStream out, Clock clock) {
-    this.out = out;
-    this.clock = clock;
+    this.lines = new JsonLines(out, clock);
   }
 
   void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, long nanos) {
-    write(json -> {
+    lines.write(json -> {
       json.writeStringField("event", "decision");
       fields(json, endpoint, request);
       json.writeBooleanField("allowed", decision.response().allowed());
@@ -42,7 +38,7 @@ public final class DecisionLog {
   }
 
   void rejected(Endpoint endpoint, int status, String reason) {
-    write(json -> {
+    lines.write(json -> {
       json.writeStringField("event", "rejected");
       json.writeStringField("endpoint", endpoint.path());
       json.writeNumberField("status", status);
@@ -51,7 +47,7 @@ public final class DecisionLog {
   }
 
   void timedOut(Endpoint endpoint, AdmissionRequest request) {
-    write(json -> {
+    lines.write(json -> {
       json.writeStringField("event", "timeout");
       fields(json, endpoint, request);
     });
@@ -66,22 +62,5 @@ public final class DecisionLog {
     json.writeStringField("name", request.name());
     json.writeStringField("user", request.userName());
     json.writeBooleanField("dryRun", request.dryRun());
-  }
-
-  private interface Fields {
-    void write(JsonGenerator json) throws IOException;
-  }
-
-  private void write(Fields fields) {
-    StringWriter line = new StringWriter(256);
-    try (JsonGenerator json = ReviewCodec.json().createGenerator(line)) {
-      json.writeStartObject();
-      json.writeStringField("time", clock.instant().toString());
-      fields.write(json);
-      json.writeEndObject();
-    } catch (IOException e) {
-      return; // a log line that cannot be formatted is dropped, never the request
-    }
-    out.println(line);
   }
 }

@@ -12,6 +12,7 @@ import dev.triage.certs.kubernetes.WebhookBundlePublisher;
 import dev.triage.certs.rotation.CertificateState;
 import dev.triage.certs.rotation.CertificateStore;
 import dev.triage.certs.rotation.ConflictException;
+import dev.triage.certs.rotation.MutableClock;
 import dev.triage.certs.rotation.Rotation;
 import dev.triage.certs.rotation.RotationPolicy;
 import dev.triage.certs.rotation.SelfManagedCertificates;
@@ -23,11 +24,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -59,7 +57,7 @@ class SelfManagedCertificatesIT {
 
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
-  private final SteppedClock clock = new SteppedClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private KubeApiServer apiServer;
   private KubernetesClient admin;
 
@@ -211,33 +209,5 @@ class SelfManagedCertificatesIT {
       }
     }
     return false;
-  }
-
-  /** Simulated time, moved forward by the test. */
-  private static final class SteppedClock extends Clock {
-    private volatile Instant now;
-
-    SteppedClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
