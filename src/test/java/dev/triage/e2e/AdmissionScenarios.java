@@ -107,7 +107,7 @@ abstract class AdmissionScenarios {
   @Test
   void pdbAppliedOneCommandBeforeItsDeploymentIsHonoured() {
     String namespace = namespace("pdb-first");
-    String[] documents = manifest("ehr-api.yaml").split("(?m)^---$");
+    String[] documents = documents("ehr-api.yaml");
     Kubectl.Result budget = kubectl.apply(namespace, documents[0]);
     assertTrue(budget.ok(), budget::printed);
     Kubectl.Result deployment = kubectl.apply(namespace, documents[1]);
@@ -140,7 +140,7 @@ abstract class AdmissionScenarios {
     Kubectl.Result denied = kubectl.apply(namespace, manifest("ehr-api-unsafe.yaml"), "--dry-run=server");
     assertFalse(denied.ok(), "a server-side dry run is reviewed like the real thing: " + denied.printed());
 
-    String[] documents = manifest("ehr-api.yaml").split("(?m)^---$");
+    String[] documents = documents("ehr-api.yaml");
     Kubectl.Result budget = kubectl.apply(namespace, documents[0]);
     assertTrue(budget.ok(), budget::printed);
     Kubectl.Result result = kubectl.apply(namespace, documents[1], "--dry-run=server", "-o", "json");
@@ -196,7 +196,7 @@ abstract class AdmissionScenarios {
   void applyLatencyWithAndWithoutTriage() throws IOException {
     String reviewed = namespace("latency");
     String skipped = namespace("latency-skipped", "triage.dev/ignore=true");
-    String[] documents = manifest("ehr-api.yaml").split("(?m)^---$");
+    String[] documents = documents("ehr-api.yaml");
     for (String namespace : List.of(reviewed, skipped)) {
       Kubectl.Result budget = kubectl.apply(namespace, documents[0]);
       assertTrue(budget.ok(), budget::printed);
@@ -275,6 +275,11 @@ abstract class AdmissionScenarios {
     JsonNode node = JSON.readTree(result.out());
     assertNotNull(node);
     return node;
+  }
+
+  /** The YAML documents of a manifest file, in order. */
+  static String[] documents(String name) {
+    return manifest(name).split("(?m)^---$");
   }
 
   static String manifest(String name) {

@@ -3,10 +3,6 @@ package dev.triage.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,7 +33,7 @@ class CertificateRotationIT {
 
     String namespace = "rotation";
     assertTrue(kubectl.run("create", "namespace", namespace).ok());
-    String[] documents = AdmissionScenarios.manifest("ehr-api.yaml").split("(?m)^---$");
+    String[] documents = AdmissionScenarios.documents("ehr-api.yaml");
     assertTrue(kubectl.apply(namespace, documents[0]).ok());
     try (TriageProcess triage = TriageProcess.launch(apiServer, serving, apiServer.triageKubeconfig,
         "--cert-poll-seconds=1")) {
@@ -110,20 +106,7 @@ class CertificateRotationIT {
 
   /** Waits until a client trusting only {@code ca} completes a handshake with Triage. */
   private static void awaitServedBy(int port, Pki ca) throws Exception {
-    HttpClient client = HttpClient.newBuilder().sslContext(KubeApiServer.trusting(ca.caCert())).build();
-    HttpRequest healthz = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/healthz"))
-        .timeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        if (client.send(healthz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // still the old certificate
-      }
-      assertTrue(System.nanoTime() < deadline, "Triage never served the new certificate");
-      Thread.sleep(200);
-    }
+    Https.awaitOk(Https.trusting(ca.caCert()), Https.get("https://127.0.0.1:" + port + "/healthz"),
+        Duration.ofSeconds(30), () -> { }, "Triage never served the new certificate");
   }
 }

@@ -28,8 +28,9 @@ class ClusterViewIT {
     WebhookRegistration.grantClusterView(kubectl);
     Pki pki = Pki.in(apiServer.dir.resolve("view-pki"));
     try (TriageProcess triage = TriageProcess.launch(apiServer, pki, apiServer.unboundKubeconfig)) {
-      HttpClient client = HttpClient.newBuilder().sslContext(KubeApiServer.trusting(pki.caCert())).build();
-      awaitStatus(client, triage.port(), "/healthz", 200);
+      HttpClient client = Https.trusting(pki.caCert());
+      Https.awaitOk(client, Https.get("https://127.0.0.1:" + triage.port() + "/healthz"), Duration.ofSeconds(60),
+          () -> { }, "triage never listened");
       for (int i = 0; i < 10; i++) {
         assertEquals(503, status(client, triage.port(), "/readyz"),
             "not ready while the API server refuses Triage's reads");
@@ -50,7 +51,7 @@ class ClusterViewIT {
       Kubectl kubectl = new Kubectl(apiServer);
       WebhookRegistration.grantClusterView(kubectl);
       assertTrue(kubectl.run("create", "namespace", "clinical").ok());
-      String budget = AdmissionScenarios.manifest("ehr-api.yaml").split("(?m)^---$")[0];
+      String budget = AdmissionScenarios.documents("ehr-api.yaml")[0];
       Kubectl.Result applied = kubectl.apply("clinical", budget);
       assertTrue(applied.ok(), applied::printed);
       pki = Pki.in(apiServer.dir.resolve("stale-pki"));
@@ -62,12 +63,12 @@ class ClusterViewIT {
         assertTrue(System.nanoTime() < deadline, "no log line says the cluster view is stale");
         Thread.sleep(200);
       }
-      HttpClient client = HttpClient.newBuilder().sslContext(KubeApiServer.trusting(pki.caCert())).build();
+      HttpClient client = Https.trusting(pki.caCert());
       assertEquals(200, status(client, triage.port(), "/readyz"), "the cached view keeps Triage ready");
 
       // Sent straight to /validate, without the defaults /mutate would add: only the PDB rule's
       // verdict matters here.
-      String deployment = AdmissionScenarios.manifest("ehr-api.yaml").split("(?m)^---$")[1];
+      String deployment = AdmissionScenarios.documents("ehr-api.yaml")[1];
       JsonNode covered = validate(client, triage.port(), deployment);
       assertEquals(403, covered.at("/response/status/code").asInt(), covered::toString);
       assertFalse(covered.at("/response/status/message").asText().contains("PodDisruptionBudget"),
@@ -103,22 +104,8 @@ class ClusterViewIT {
   }
 
   private static int status(HttpClient client, int port, String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return client.send(Https.get("https://127.0.0.1:" + port + path), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
-  private static void awaitStatus(HttpClient client, int port, String path, int expected) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        if (status(client, port, path) == expected) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      assertTrue(System.nanoTime() < deadline, path + " never answered " + expected);
-      Thread.sleep(100);
-    }
-  }
 }

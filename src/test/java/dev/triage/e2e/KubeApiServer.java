@@ -4,10 +4,6 @@ import dev.triage.certs.DevCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -130,26 +126,15 @@ final class KubeApiServer implements AutoCloseable {
   }
 
   private void awaitReady() throws Exception {
-    HttpClient client = HttpClient.newBuilder().sslContext(trusting(caCert)).build();
-    HttpRequest ready = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz"))
-        .header("Authorization", "Bearer admin-token").timeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (Process process : processes) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("a control-plane process exited; see " + dir + "/*.log");
-        }
-      }
-      try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("kube-apiserver not ready within 60 s; see " + dir + "/kube-apiserver.log");
+    Https.awaitOk(Https.trusting(caCert),
+        Https.get("https://127.0.0.1:" + port + "/readyz", "Authorization", "Bearer admin-token"),
+        Duration.ofSeconds(60), () -> {
+          for (Process process : processes) {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("a control-plane process exited; see " + dir + "/*.log");
+            }
+          }
+        }, "kube-apiserver not ready (see " + dir + "/kube-apiserver.log)");
   }
 
   private void writeKubeconfig(Path file, String token) throws IOException {

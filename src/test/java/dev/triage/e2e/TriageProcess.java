@@ -1,10 +1,5 @@
 package dev.triage.e2e;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,22 +56,8 @@ final class TriageProcess implements Triage {
 
   /** Polls {@code https://127.0.0.1:port/readyz} until it answers 200, for up to 60 s. */
   static void awaitReady(int port, Pki pki, Runnable stillAlive) throws Exception {
-    HttpClient client = HttpClient.newBuilder().sslContext(KubeApiServer.trusting(pki.caCert())).build();
-    HttpRequest ready = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz"))
-        .timeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      stillAlive.run();
-      try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("triage not ready on port " + port + " within 60 s");
+    Https.awaitOk(Https.trusting(pki.caCert()), Https.get("https://127.0.0.1:" + port + "/readyz"),
+        Duration.ofSeconds(60), stillAlive, "triage not ready on port " + port);
   }
 
   @Override
