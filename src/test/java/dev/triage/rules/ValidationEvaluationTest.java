@@ -270,4 +270,28 @@ class ValidationEvaluationTest {
     assertFalse(response.allowed(), "failurePolicy Fail treats an unevaluated rule as an error");
     assertTrue(response.message().contains("deadline"), response.message());
   }
+
+  /** A validation over every pair of 0..n-1 (n² iterations), true unless some pair sums to {@code sum}. */
+  private static String pairsNeverSumTo(int n, int sum) {
+    String list = java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    return "validations:\n- expression: \"%s.all(x, %s.all(y, x + y != %d))\"\n  message: a pair sums to %d"
+        .formatted(list, list, sum, sum);
+  }
+
+  @Test
+  void anExpressionThatOutgrowsItsFirstTryGetsItsTrueResult() {
+    // 60 × 60 iterations: more than an unguarded first try may take, well within the limit.
+    assertTrue(CelEnvironment.FAST_ITERATIONS < 3_600 && 3_600 < CelEnvironment.MAX_ITERATIONS);
+    assertTrue(respond(pairsNeverSumTo(60, 500), TWO_REPLICAS).allowed());
+    assertDenied("limit: a pair sums to 117", respond(pairsNeverSumTo(60, 117), TWO_REPLICAS));
+  }
+
+  @Test
+  void anExpressionBeyondTheIterationLimitFailsWithTheLimitInItsMessage() {
+    AdmissionResponse response = respond(pairsNeverSumTo(400, -1), TWO_REPLICAS);
+    assertFalse(response.allowed());
+    assertTrue(response.message().contains("Iteration budget exceeded: " + CelEnvironment.MAX_ITERATIONS),
+        response.message());
+  }
 }
