@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -109,17 +110,21 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     JsonLogFormatter.install();
+    if (kubeconfig != null && inCluster) {
+      throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
+    }
+    Metrics metrics = new Metrics();
+    // The rules compile on another core while the certificates load and the cluster view
+    // connects: the larger parts of startup, independent until the server is built.
+    CompletableFuture<WatchedRules> compiling = CompletableFuture.supplyAsync(() ->
+        new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules, metrics)));
     Clock clock = Clock.systemUTC();
     TlsLog tlsLog = new TlsLog(System.out, clock);
     if (!certificates.prepare(tlsLog, clock)) {
       return 1;
     }
-    if (kubeconfig != null && inCluster) {
-      throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
-    }
-    Metrics metrics = new Metrics();
-    WatchedRules watched = new WatchedRules(rules, new RuleCompiler(new CelEnvironment()),
-        new ReloadReport(err, rules, metrics));
+    LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
+    WatchedRules watched = compiling.join();
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);
     for (RuleError error : snapshot.errors()) {
@@ -128,7 +133,6 @@ final class ServeCommand implements Callable<Integer> {
     err.flush();
     watched.watch(reloadInterval);
     DecisionLog log = new DecisionLog(System.out, clock);
-    LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
     Engine engine = new Engine(watched, cluster, clock);
     if (live != null) {
