@@ -99,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
     public Duration convert(String value) {
       Duration parsed = GoDuration.parse(value);
       if (parsed == null) {
-        throw new IllegalArgumentException("not a duration: use e.g. 500ms, 10s or 1m30s");
+        throw new IllegalArgumentException("not a positive duration: use e.g. 500ms, 10s or 1m30s");
       }
       return parsed;
     }

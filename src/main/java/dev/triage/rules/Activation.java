@@ -88,7 +88,12 @@ final class Activation implements CelVariableResolver {
 
     @Override
     public boolean containsKey(Object key) {
-      return declared.stream().anyMatch(v -> v.name().equals(key));
+      for (NamedExpression variable : declared) {
+        if (variable.name().equals(key)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override
