@@ -109,32 +109,24 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    JsonLogFormatter.install();
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
     Metrics metrics = new Metrics();
-    // The rules compile on another core while the certificates load and the cluster view
-    // connects: the larger parts of startup, independent until the server is built.
+    // The rules compile on another core while the certificates load and the server starts: the
+    // larger part of startup, needed only by the first review.
     CompletableFuture<WatchedRules> compiling = CompletableFuture.supplyAsync(() ->
         new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules, metrics)));
+    JsonLogFormatter.install();
     Clock clock = Clock.systemUTC();
     TlsLog tlsLog = new TlsLog(System.out, clock);
     if (!certificates.prepare(tlsLog, clock)) {
       return 1;
     }
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
-    WatchedRules watched = compiling.join();
-    RuleSnapshot snapshot = watched.get();
-    metrics.rulesLoaded(snapshot);
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
-    err.flush();
-    watched.watch(reloadInterval);
     DecisionLog log = new DecisionLog(System.out, clock);
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
-    Engine engine = new Engine(watched, cluster, clock);
+    Engine engine = new Engine(() -> compiling.join().get(), cluster, clock);
     if (live != null) {
       metrics.clusterViewStale(live::stale);
     }
@@ -146,13 +138,21 @@ final class ServeCommand implements Callable<Integer> {
       metricsServer.start().await();
     }
     Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
-    // Not ready until the cluster view holds the API server's first list: a PDB the cache has
-    // not seen yet would otherwise deny its workload.
+    // Not ready until the rules are compiled and the cluster view holds the API server's first
+    // list: a PDB the cache has not seen yet would otherwise deny its workload.
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
-        () -> live == null || live.synced(),
+        () -> compiling.isDone() && (live == null || live.synced()),
         new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(), clientCa, limits));
     int bound = server.start().await();
     certificates.follow(vertx, server, clock);
+    WatchedRules watched = compiling.join();
+    RuleSnapshot snapshot = watched.get();
+    metrics.rulesLoaded(snapshot);
+    for (RuleError error : snapshot.errors()) {
+      err.println(error);
+    }
+    err.flush();
+    watched.watch(reloadInterval);
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
         snapshot.policyCount(), rules, snapshot.errors().size(),
         clientCa == null ? "" : "; client certificates from " + clientCa + " required",
