@@ -9,7 +9,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,16 +25,55 @@ public final class RuleFiles {
   private RuleFiles() {}
 
   public static RuleSnapshot load(Path directory, RuleCompiler compiler) {
-    List<SourceDocument> documents = new ArrayList<>();
+    return read(directory).compile(compiler);
+  }
+
+  /** The rule files of a directory as read at one moment, and what could not be listed or read. */
+  public record Contents(List<Source> files, List<RuleError> errors) {
+    /** One file's path and bytes. */
+    public record Source(Path file, byte[] bytes) {}
+
+    /** Parses and compiles these bytes. */
+    public RuleSnapshot compile(RuleCompiler compiler) {
+      List<SourceDocument> documents = new ArrayList<>();
+      List<RuleError> problems = new ArrayList<>(errors);
+      for (Source source : files) {
+        read(source.file().toString(), source.bytes(), documents, problems);
+      }
+      return compiler.compile(documents, problems);
+    }
+
+    /** A digest of every file's name and bytes and of every problem: equal contents, equal digests. */
+    public String fingerprint() {
+      MessageDigest digest;
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      for (Source source : files) {
+        digest.update(source.file().toString().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(source.bytes());
+        digest.update((byte) 0);
+      }
+      errors.forEach(e -> digest.update(e.toString().getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(digest.digest());
+    }
+  }
+
+  /** Reads every rule file of a directory (or a single file), through any symlinks. */
+  public static Contents read(Path directory) {
     List<RuleError> errors = new ArrayList<>();
+    List<Contents.Source> files = new ArrayList<>();
     for (Path file : list(directory, errors)) {
       try {
-        read(file.toString(), Files.readAllBytes(file), documents, errors);
+        files.add(new Contents.Source(file, Files.readAllBytes(file)));
       } catch (IOException e) {
         errors.add(new RuleError(file.toString(), new Position(1, 1), "", "", "cannot read: " + e.getMessage()));
       }
     }
-    return compiler.compile(documents, errors);
+    return new Contents(List.copyOf(files), List.copyOf(errors));
   }
 
   /** Reads the documents of one file's bytes, or records why they cannot be read. */

@@ -1,13 +1,7 @@
 package dev.triage.rules;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,8 +51,9 @@ public final class WatchedRules implements Supplier<RuleSnapshot>, AutoCloseable
     this.directory = directory;
     this.compiler = compiler;
     this.listener = listener;
-    this.loadedFingerprint = fingerprint();
-    this.current = RuleFiles.load(directory, compiler);
+    RuleFiles.Contents contents = RuleFiles.read(directory);
+    this.loadedFingerprint = contents.fingerprint();
+    this.current = contents.compile(compiler);
   }
 
   /** Checks the directory every {@code interval} from now on. */
@@ -84,12 +79,13 @@ public final class WatchedRules implements Supplier<RuleSnapshot>, AutoCloseable
 
   /** Loads the directory again if any file changed; returns whether the rules serving changed. */
   public synchronized boolean check() {
-    String fingerprint = fingerprint();
+    RuleFiles.Contents contents = RuleFiles.read(directory);
+    String fingerprint = contents.fingerprint();
     if (fingerprint.equals(loadedFingerprint)) {
       return false;
     }
     loadedFingerprint = fingerprint; // an edit is judged once; the next edit is judged afresh
-    RuleSnapshot attempt = RuleFiles.load(directory, compiler);
+    RuleSnapshot attempt = contents.compile(compiler);
     Set<String> brokenBefore = new HashSet<>();
     current.errors().forEach(e -> brokenBefore.add(e.file()));
     List<RuleError> newErrors = attempt.errors().stream().filter(e -> !brokenBefore.contains(e.file())).toList();
@@ -111,29 +107,6 @@ public final class WatchedRules implements Supplier<RuleSnapshot>, AutoCloseable
       listener.rejected(List.of(new RuleError(directory.toString(), new dev.triage.yaml.Position(1, 1), "", "",
           "cannot check for changes: " + e)), rejections.incrementAndGet());
     }
-  }
-
-  /** A digest of every rule file's name and bytes, read through any symlinks. */
-  private String fingerprint() {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    List<RuleError> ignored = new ArrayList<>();
-    for (Path file : RuleFiles.list(directory, ignored)) {
-      digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      try {
-        digest.update(Files.readAllBytes(file));
-      } catch (IOException e) {
-        digest.update(("unreadable: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
-      }
-      digest.update((byte) 0);
-    }
-    ignored.forEach(e -> digest.update(e.toString().getBytes(StandardCharsets.UTF_8)));
-    return java.util.HexFormat.of().formatHex(digest.digest());
   }
 
   @Override
