@@ -20,14 +20,16 @@ public final class DecisionLog {
     this.lines = new JsonLines(out, clock);
   }
 
-  void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, long nanos) {
+  /** @param outcomes what each matching policy did ({@link RuleOutcomes}) */
+  void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, Map<String, String> outcomes,
+      long nanos) {
     lines.write(json -> {
       json.writeStringField("event", "decision");
       fields(json, endpoint, request);
       json.writeBooleanField("allowed", decision.response().allowed());
       json.writeStringField("mode", decision.mode().label());
       json.writeObjectFieldStart("rules");
-      for (Map.Entry<String, String> rule : RuleOutcomes.of(endpoint, decision).entrySet()) {
+      for (Map.Entry<String, String> rule : outcomes.entrySet()) {
         json.writeStringField(rule.getKey(), rule.getValue());
       }
       json.writeEndObject();

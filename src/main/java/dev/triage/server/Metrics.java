@@ -39,6 +39,7 @@ public final class Metrics {
   private final Set<String> labelValues = ConcurrentHashMap.newKeySet();
   private final AtomicInteger policies = new AtomicInteger();
   private final AtomicInteger ruleProblems = new AtomicInteger();
+  private final Map<Endpoint, Timer> durations = new ConcurrentHashMap<>();
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -54,18 +55,20 @@ public final class Metrics {
     }
   }
 
-  void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, long nanos) {
+  /** @param outcomes what each matching policy did ({@link RuleOutcomes}) */
+  void decided(Endpoint endpoint, AdmissionRequest request, Decision decision, Map<String, String> outcomes,
+      long nanos) {
     String outcome = !decision.response().allowed() ? "denied"
         : decision.response().patch() != null ? "patched" : "allowed";
     requests(endpoint, request, outcome).increment();
-    Timer.builder("triage.admission.duration")
+    durations.computeIfAbsent(endpoint, e -> Timer.builder("triage.admission.duration")
         .description("time from a parsed AdmissionReview to its answer")
-        .tag("endpoint", endpoint.name().toLowerCase())
+        .tag("endpoint", e.name().toLowerCase())
         .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry)
+        .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     String mode = decision.mode().label();
-    for (Map.Entry<String, String> rule : RuleOutcomes.of(endpoint, decision).entrySet()) {
+    for (Map.Entry<String, String> rule : outcomes.entrySet()) {
       Counter.builder("triage.rule.decisions")
           .description("what each matching policy did, by the namespace's mode")
           .tags("policy", rule.getKey(), "mode", mode, "outcome", rule.getValue())
@@ -83,10 +86,7 @@ public final class Metrics {
   }
 
   void rejected(Endpoint endpoint) {
-    Counter.builder("triage.admission.requests")
-        .description("admission requests by endpoint, kind, operation and outcome")
-        .tags("endpoint", endpoint.name().toLowerCase(), "kind", "", "operation", "", "decision", "rejected")
-        .register(registry).increment();
+    requests(endpoint, "", "", "rejected").increment();
   }
 
   /** The rule set now being served: how many policies, how many problems. */
@@ -124,10 +124,13 @@ public final class Metrics {
   }
 
   private Counter requests(Endpoint endpoint, AdmissionRequest request, String decision) {
+    return requests(endpoint, bounded(request.kind()), bounded(request.operation()), decision);
+  }
+
+  private Counter requests(Endpoint endpoint, String kind, String operation, String decision) {
     return Counter.builder("triage.admission.requests")
         .description("admission requests by endpoint, kind, operation and outcome")
-        .tags("endpoint", endpoint.name().toLowerCase(), "kind", bounded(request.kind()),
-            "operation", bounded(request.operation()), "decision", decision)
+        .tags("endpoint", endpoint.name().toLowerCase(), "kind", kind, "operation", operation, "decision", decision)
         .register(registry);
   }
 

@@ -9,6 +9,7 @@ import dev.triage.rules.Engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * AdmissionReview bytes in, AdmissionReview bytes out: parse, ask the engine, write. Knows
@@ -51,8 +52,9 @@ public final class ReviewHandler {
         ? engine.validate(request, deadline)
         : engine.mutate(request, deadline);
     long nanos = System.nanoTime() - started;
-    log.decided(endpoint, request, decision, nanos);
-    metrics.decided(endpoint, request, decision, nanos);
+    Map<String, String> outcomes = RuleOutcomes.of(endpoint, decision);
+    log.decided(endpoint, request, decision, outcomes, nanos);
+    metrics.decided(endpoint, request, decision, outcomes, nanos);
     return new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);
   }
 
