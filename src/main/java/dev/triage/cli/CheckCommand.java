@@ -71,11 +71,8 @@ final class CheckCommand implements Callable<Integer> {
       };
       denied += admission.verdict().equals("deny") ? 1 : 0;
       out.println(verdict + " " + result.describe());
-      if (!admission.validation().allowed()) {
-        // One line per failed rule: the engine joins them as "policy: message; policy: message".
-        for (String reason : admission.validation().message().split("; (?=[a-z0-9.-]+: )")) {
-          out.println("        denied: " + reason);
-        }
+      for (String reason : admission.denials()) {
+        out.println("        denied: " + reason);
       }
       for (String warning : admission.mutation().warnings()) {
         out.println("        warning: " + warning);

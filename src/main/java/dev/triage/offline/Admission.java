@@ -5,7 +5,11 @@ import dev.triage.admission.AdmissionResponse;
 import dev.triage.rules.Decision;
 import dev.triage.rules.Engine;
 import java.time.Instant;
+import dev.triage.rules.Mode;
+import dev.triage.rules.Failure;
+import dev.triage.rules.ValidationAction;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,8 +17,10 @@ import java.util.Map;
  * patch applied, then the validating webhook on the result.
  *
  * @param object the object as it would be stored
+ * @param denials "policy: message" for each policy that denied the request, mutating ones first
  */
-public record Admission(AdmissionResponse mutation, AdmissionResponse validation, Object object) {
+public record Admission(AdmissionResponse mutation, AdmissionResponse validation, Object object,
+    List<String> denials) {
 
   public static Admission run(Engine engine, AdmissionRequest request) {
     Decision mutated = engine.mutate(request, Instant.MAX);
@@ -25,14 +31,25 @@ public record Admission(AdmissionResponse mutation, AdmissionResponse validation
       validated = new AdmissionRequest(raw);
     }
     if (!mutated.response().allowed()) {
-      return new Admission(mutated.response(), mutated.response(), request.object());
+      return new Admission(mutated.response(), mutated.response(), request.object(), denials(mutated));
     }
-    return new Admission(mutated.response(), engine.validate(validated, Instant.MAX).response(), validated.object());
+    Decision validation = engine.validate(validated, Instant.MAX);
+    return new Admission(mutated.response(), validation.response(), validated.object(), denials(validation));
+  }
+
+  private static List<String> denials(Decision decision) {
+    if (decision.mode() != Mode.ENFORCE) {
+      return List.of();
+    }
+    return decision.failures().stream()
+        .filter(failure -> failure.binding().actions().contains(ValidationAction.DENY))
+        .map(Failure::describe)
+        .toList();
   }
 
   /** allow, deny or warn: the outcome a user sees. */
   public String verdict() {
-    if (!validation.allowed()) {
+    if (!denials.isEmpty() || !validation.allowed()) {
       return "deny";
     }
     return mutation.warnings().isEmpty() && validation.warnings().isEmpty() ? "allow" : "warn";

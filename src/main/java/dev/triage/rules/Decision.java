@@ -12,6 +12,7 @@ import java.util.List;
  * @param changed mutating policies that changed the object
  * @param mutated the object after mutation (the request's object when nothing changed); null for validation
  * @param errors policies with an expression that could not be evaluated, whatever their failurePolicy
+ * @param results one per (policy, binding, params) that matched, in evaluation order: what consumers read
  */
 public record Decision(AdmissionResponse response, Mode mode, List<String> matched, List<Failure> failures,
-    List<String> changed, Object mutated, List<String> errors) {}
+    List<String> changed, Object mutated, List<String> errors, List<RuleResult> results) {}

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -80,11 +81,19 @@ public final class Engine {
     ValidationEvaluator evaluator = new ValidationEvaluator(context, errors::add);
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
+    List<RuleResult> results = new ArrayList<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     forEachBinding(snapshot, snapshot.validating(), request, namespaceLabels, matched, failures::add,
-        (bound, params) -> evaluator.evaluate(bound, params, failures::add, annotations));
-    return new Decision(respond(mode, failures, annotations, List.of()), mode, List.copyOf(matched),
-        List.copyOf(failures), List.of(), null, distinct(errors));
+        (bound, params) -> {
+          int failed = failures.size();
+          int erred = errors.size();
+          boolean applied = evaluator.evaluate(bound, params, failures::add, annotations);
+          List<Failure> own = failures.subList(failed, failures.size());
+          Outcome outcome = !applied ? Outcome.SKIP : verdict(bound.binding(), own, errors.size() > erred, Outcome.PASS);
+          results.add(result(bound, outcome, own, mode, List.of(), ""));
+        }, results::add, mode);
+    return new Decision(respond(mode, failures, annotations, List.of(), List.of()), mode, List.copyOf(matched),
+        List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
   }
 
   /**
@@ -98,7 +107,8 @@ public final class Engine {
     Mode mode = Mode.of(namespaceLabels);
     Object original = request.object();
     if (!(original instanceof Map<?, ?>)) {
-      return new Decision(AdmissionResponse.allow(), mode, List.of(), List.of(), List.of(), original, List.of());
+      return new Decision(AdmissionResponse.allow(), mode, List.of(), List.of(), List.of(), original, List.of(),
+          List.of());
     }
     List<String> errors = new ArrayList<>();
     MutationEvaluator evaluator = new MutationEvaluator(context, errors::add);
@@ -106,20 +116,36 @@ public final class Engine {
     List<String> matched = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<Change> described = new ArrayList<>();
+    List<RuleResult> results = new ArrayList<>();
+    List<RuleResult> ignored = new ArrayList<>();
     Object[] current = {original};
     forEachBinding(snapshot, snapshot.mutating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> {
           Object before = current[0];
-          Object after = evaluator.mutate(bound, before, params, failures::add);
+          int failed = failures.size();
+          MutationEvaluator.Applied applied = evaluator.mutate(bound, before, params, failures::add);
+          List<Failure> own = failures.subList(failed, failures.size());
+          Object after = applied.object();
+          List<PatchOp> ops = List.of();
           if (after != before && !after.equals(before)) {
             changed.add(bound.base().name());
+            ops = PatchBuilder.diff(before, after);
             if (mode == Mode.DRY_RUN) {
-              PatchBuilder.diff(before, after).forEach(op -> described.add(new Change(bound.base().name(), op)));
+              ops.forEach(op -> described.add(new Change(bound.base().name(), op)));
             }
             current[0] = after;
           }
-        });
-    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described);
+          Outcome outcome = applied.skipped() ? Outcome.SKIP
+              : verdict(bound.binding(), own, applied.error() != null,
+                  ops.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED);
+          RuleResult result = result(bound, outcome, own, mode, ops,
+              applied.error() == null ? "" : applied.error());
+          if (outcome == Outcome.ERROR) {
+            ignored.add(result);
+          }
+          results.add(result);
+        }, results::add, mode);
+    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described, ignored);
     if (response.allowed() && mode != Mode.DRY_RUN && current[0] != original) {
       List<PatchOp> patch = PatchBuilder.diff(original, current[0]);
       if (!patch.isEmpty()) {
@@ -127,7 +153,29 @@ public final class Engine {
       }
     }
     return new Decision(response, mode, List.copyOf(matched), List.copyOf(failures), List.copyOf(changed),
-        current[0], distinct(errors));
+        current[0], distinct(errors), List.copyOf(results));
+  }
+
+  /**
+   * What a binding made of a policy's failures: Deny fails, else Warn warns, else Audit; with no
+   * failure, an ignored error, else {@code quiet}.
+   */
+  private static Outcome verdict(PolicyBinding binding, List<Failure> failures, boolean erred, Outcome quiet) {
+    if (!failures.isEmpty()) {
+      return binding.actions().contains(ValidationAction.DENY) ? Outcome.FAIL
+          : binding.actions().contains(ValidationAction.WARN) ? Outcome.WARN : Outcome.AUDIT;
+    }
+    return erred ? Outcome.ERROR : quiet;
+  }
+
+  /** @param error for an ignored error, what went wrong */
+  private static RuleResult result(RuleSnapshot.Bound<?> bound, Outcome outcome, List<Failure> failures, Mode mode,
+      List<PatchOp> patch, String error) {
+    String message = failures.isEmpty() ? error
+        : String.join("; ", failures.stream().map(Failure::message).toList());
+    String reason = failures.isEmpty() ? "" : failures.get(0).reason();
+    return new RuleResult(bound.base().name(), bound.binding().name(), outcome, message, reason, patch, mode,
+        RuleResult.Source.ADMISSION);
   }
 
   private static List<String> distinct(List<String> names) {
@@ -137,7 +185,8 @@ public final class Engine {
   /** Calls {@code evaluate} for each binding that matches, once per params object it selects. */
   private <P> void forEachBinding(RuleSnapshot snapshot, List<RuleSnapshot.Bound<P>> bindings,
       AdmissionRequest request, Map<String, String> namespaceLabels, List<String> matched,
-      java.util.function.Consumer<Failure> failures, BiConsumer<RuleSnapshot.Bound<P>, Object> evaluate) {
+      Consumer<Failure> failures, BiConsumer<RuleSnapshot.Bound<P>, Object> evaluate, Consumer<RuleResult> results,
+      Mode mode) {
     for (RuleSnapshot.Bound<P> bound : bindings) {
       MatchResources bindingMatch = bound.binding().match();
       if (!bound.base().match().matches(request, namespaceLabels)
@@ -154,9 +203,12 @@ public final class Engine {
           request.namespace());
       // parameterNotFoundAction: Deny leaves the outcome to the policy's failurePolicy.
       if (params.isEmpty() && ref.denyWhenMissing() && bound.base().failClosed()) {
-        failures.accept(new Failure(bound.base().name(), bound.binding(), -1,
+        Failure missing = new Failure(bound.base().name(), bound.binding(), -1,
             "no params found for binding " + bound.binding().name() + " (parameterNotFoundAction: Deny)",
-            "Invalid", 422));
+            "Invalid", 422);
+        failures.accept(missing);
+        results.accept(result(bound, verdict(bound.binding(), List.of(missing), false, Outcome.PASS),
+            List.of(missing), mode, List.of(), ""));
       }
       for (Map<String, Object> param : params) {
         evaluate.accept(bound, param);
@@ -199,7 +251,7 @@ public final class Engine {
    * @param wouldChange in dry-run mode, the changes mutation would have made
    */
   private static AdmissionResponse respond(Mode mode, List<Failure> failures, Map<String, String> annotations,
-      List<Change> wouldChange) {
+      List<Change> wouldChange, List<RuleResult> ignoredErrors) {
     List<String> denials = new ArrayList<>();
     Warnings warnings = new Warnings();
     List<Failure> audited = new ArrayList<>();
@@ -226,6 +278,9 @@ public final class Engine {
       if (actions.contains(ValidationAction.AUDIT)) {
         audited.add(failure);
       }
+    }
+    for (RuleResult ignored : ignoredErrors) {
+      warnings.add(ignored.rule() + ": mutation skipped (failurePolicy: Ignore): " + ignored.message());
     }
     for (Change change : wouldChange) {
       warnings.add(mode.prefix() + change.policy() + ": would " + change.op().describe());

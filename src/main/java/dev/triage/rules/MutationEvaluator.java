@@ -21,18 +21,23 @@ final class MutationEvaluator {
   }
 
   /**
-   * @return the object after this policy's mutations (the same instance when nothing applied)
+   * @param object the object after this policy (the same instance when nothing applied)
+   * @param skipped a matchCondition was false
+   * @param error why the policy could not be applied; null when it could
    */
+  record Applied(Object object, boolean skipped, String error) {}
+
   @SuppressWarnings("unchecked")
-  Object mutate(RuleSnapshot.Bound<MutatingPolicy> bound, Object current, Object params,
+  Applied mutate(RuleSnapshot.Bound<MutatingPolicy> bound, Object current, Object params,
       Consumer<Failure> failures) {
     PolicyBase base = bound.base();
-    Activation activation = context.activation(current, params, base);
+    MatchConditions conditions = MatchConditions.check(base, context.activation(current, params, base));
+    if (conditions.skip()) {
+      return new Applied(current, true, null);
+    }
     try {
-      for (NamedExpression condition : base.matchConditions()) {
-        if (!Boolean.TRUE.equals(activation.eval(condition.expression()))) {
-          return current;
-        }
+      if (conditions.error() != null) {
+        throw new EvaluationError(conditions.error());
       }
       Object result = JsonTree.copy(current);
       for (int i = 0; i < bound.policy().mutations().size(); i++) {
@@ -48,18 +53,20 @@ final class MutationEvaluator {
           } else {
             throw new IllegalArgumentException("an ApplyConfiguration mutation must yield Object{...}");
           }
-        } catch (IllegalArgumentException e) {
-          // Paths and values in the message may come from the object: described like CEL's errors.
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+          // A value of the wrong type (a JSONPatch whose from is not a string, say) is the rule's
+          // error, not the server's. Paths and values in the message may come from the object:
+          // described like CEL's errors.
           throw new EvaluationError("mutations[" + i + "]: " + EvaluationError.describe(e, mutation.expression().text()));
         }
       }
-      return result;
+      return new Applied(result, false, null);
     } catch (EvaluationError e) {
       errors.accept(base.name());
       if (base.failClosed()) {
         failures.accept(new Failure(base.name(), bound.binding(), -1, e.getMessage(), "InternalError", 500));
       }
-      return current;
+      return new Applied(current, false, e.getMessage());
     }
   }
 }

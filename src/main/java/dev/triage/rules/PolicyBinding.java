@@ -3,8 +3,8 @@ package dev.triage.rules;
 import java.util.Set;
 
 /**
- * A ValidatingAdmissionPolicyBinding (or MutatingAdmissionPolicyBinding, whose actions are
- * unused). A policy file without a binding gets an implicit one that applies everywhere with Deny.
+ * A ValidatingAdmissionPolicyBinding (or MutatingAdmissionPolicyBinding, which is given Deny:
+ * its policy's failures follow failurePolicy). A policy file without a binding gets an implicit one that applies everywhere with Deny.
  *
  * @param match null when the binding does not narrow the policy's match
  * @param paramRef null when the policy is evaluated with {@code params} = null

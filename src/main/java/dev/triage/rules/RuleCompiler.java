@@ -269,6 +269,11 @@ public final class RuleCompiler {
       paramRef = new ParamRef(refName, spec.string("/spec/paramRef/namespace", ""),
           hasSelector ? spec.selector("/spec/paramRef/selector") : null, notFound.equals("Deny"));
     }
+    if (!validating) {
+      // A mutating binding has no actions: its policy's failures follow failurePolicy, which
+      // for Fail means a denial, as for the implicit binding.
+      actions = EnumSet.of(ValidationAction.DENY);
+    }
     return spec.failed() ? null
         : new PolicyBinding(name, policyName, Set.copyOf(actions), match, paramRef, false);
   }

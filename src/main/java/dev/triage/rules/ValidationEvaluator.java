@@ -19,29 +19,22 @@ final class ValidationEvaluator {
   /**
    * @param failures receives each failed validation
    * @param annotations receives each audit annotation (key already prefixed with the policy name)
+   * @return false when a matchCondition skipped the policy
    */
-  void evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, Object params, Consumer<Failure> failures,
+  boolean evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, Object params, Consumer<Failure> failures,
       Map<String, String> annotations) {
     PolicyBase base = bound.base();
     Activation activation = context.activation(context.request().object(), params, base);
-    // As in Kubernetes, a condition that is false skips the policy even when another one errs.
-    String conditionError = null;
-    for (NamedExpression condition : base.matchConditions()) {
-      try {
-        if (!Boolean.TRUE.equals(activation.eval(condition.expression()))) {
-          return;
-        }
-      } catch (EvaluationError e) {
-        errors.accept(base.name());
-        conditionError = conditionError != null ? conditionError
-            : "matchCondition " + condition.name() + ": " + e.getMessage();
-      }
+    MatchConditions conditions = MatchConditions.check(base, activation);
+    if (conditions.skip()) {
+      return false;
     }
-    if (conditionError != null) {
+    if (conditions.error() != null) {
+      errors.accept(base.name());
       if (base.failClosed()) {
-        failures.accept(failure(bound, -1, conditionError, "Invalid", 422));
+        failures.accept(failure(bound, -1, conditions.error(), "Invalid", 422));
       }
-      return;
+      return true;
     }
     List<Validation> validations = bound.policy().validations();
     for (int i = 0; i < validations.size(); i++) {
@@ -71,6 +64,7 @@ final class ValidationEvaluator {
         // An audit annotation that cannot be computed adds nothing; it never changes the verdict.
       }
     }
+    return true;
   }
 
   private String message(Validation validation, Activation activation) {

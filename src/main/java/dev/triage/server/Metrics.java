@@ -63,7 +63,7 @@ public final class Metrics {
     requests(endpoint, request, outcome).increment();
     durations.computeIfAbsent(endpoint, e -> Timer.builder("triage.admission.duration")
         .description("time from a parsed AdmissionReview to its answer")
-        .tag("endpoint", e.name().toLowerCase())
+        .tag("endpoint", e.name().toLowerCase(java.util.Locale.ROOT))
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
@@ -130,7 +130,7 @@ public final class Metrics {
   private Counter requests(Endpoint endpoint, String kind, String operation, String decision) {
     return Counter.builder("triage.admission.requests")
         .description("admission requests by endpoint, kind, operation and outcome")
-        .tags("endpoint", endpoint.name().toLowerCase(), "kind", kind, "operation", operation, "decision", decision)
+        .tags("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT), "kind", kind, "operation", operation, "decision", decision)
         .register(registry);
   }
 

@@ -52,7 +52,7 @@ public final class ReviewHandler {
         ? engine.validate(request, deadline)
         : engine.mutate(request, deadline);
     long nanos = System.nanoTime() - started;
-    Map<String, String> outcomes = RuleOutcomes.of(endpoint, decision);
+    Map<String, String> outcomes = RuleOutcomes.of(decision);
     log.decided(endpoint, request, decision, outcomes, nanos);
     metrics.decided(endpoint, request, decision, outcomes, nanos);
     return new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);

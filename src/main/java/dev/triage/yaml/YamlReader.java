@@ -105,7 +105,7 @@ public final class YamlReader {
         return NullValue.NULL_VALUE; // CEL reads a Java null as "unknown", not as null
       }
       if (Tag.BOOL.equals(tag)) {
-        return switch (value.toLowerCase()) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
           case "true", "yes", "on", "y" -> Boolean.TRUE;
           default -> Boolean.FALSE;
         };
@@ -117,7 +117,7 @@ public final class YamlReader {
         return integer(value.replace("_", ""));
       }
       if (Tag.FLOAT.equals(tag)) {
-        String digits = value.replace("_", "").toLowerCase();
+        String digits = value.replace("_", "").toLowerCase(java.util.Locale.ROOT);
         return switch (digits) {
           case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
           case "-.inf" -> Double.NEGATIVE_INFINITY;
@@ -135,7 +135,7 @@ public final class YamlReader {
   private static long integer(String digits) {
     String sign = digits.startsWith("-") ? "-" : "";
     String unsigned = digits.startsWith("-") || digits.startsWith("+") ? digits.substring(1) : digits;
-    String prefix = unsigned.length() > 1 ? unsigned.substring(0, 2).toLowerCase() : "";
+    String prefix = unsigned.length() > 1 ? unsigned.substring(0, 2).toLowerCase(java.util.Locale.ROOT) : "";
     return switch (prefix) {
       case "0x" -> Long.parseLong(sign + unsigned.substring(2), 16);
       case "0b" -> Long.parseLong(sign + unsigned.substring(2), 2);

@@ -32,13 +32,15 @@ class MutationTest {
         %s""".formatted(name, mutations.indent(2));
   }
 
-  static final String ADD_LABEL = mutating("add-team-label", """
+  static final String ADD_LABEL_MUTATION = """
       - patchType: JSONPatch
         jsonPatch:
           expression: >-
             has(object.metadata.labels) && 'team' in object.metadata.labels ? [] :
             [JSONPatch{op: 'add', path: '/metadata/labels/' + jsonpatch.escapeKey('example.com/team'), value: 'unowned'}]
-      """);
+      """;
+
+  static final String ADD_LABEL = mutating("add-team-label", ADD_LABEL_MUTATION);
 
   static final String APPLY_SECURITY = mutating("apply-security", """
       - patchType: ApplyConfiguration
@@ -117,6 +119,75 @@ class MutationTest {
     Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
     assertTrue(decision.response().allowed());
     assertNull(decision.response().patch());
+  }
+
+  private static final String DIVIDES_BY_ZERO = """
+      - patchType: JSONPatch
+        jsonPatch:
+          expression: "1/0 == 0 ? [] : []"
+      """;
+
+  private static final String MUTATING_BINDING = """
+      ---
+      apiVersion: admissionregistration.k8s.io/v1beta1
+      kind: MutatingAdmissionPolicyBinding
+      metadata: {name: broken-everywhere}
+      spec: {policyName: broken}
+      """;
+
+  @Test
+  void aFailingMutationUnderFailDeniesThroughAnExplicitBindingToo() {
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), mutating("broken", DIVIDES_BY_ZERO)
+        + MUTATING_BINDING);
+    assertFalse(decision.response().allowed(), "failurePolicy: Fail (the default) denies");
+    assertTrue(decision.response().message().startsWith("broken: "), decision.response().message());
+    RuleResult result = decision.results().get(0);
+    assertEquals(List.of("broken", "broken-everywhere", Outcome.FAIL),
+        List.of(result.rule(), result.binding(), result.outcome()));
+  }
+
+  @Test
+  void aFailingMutationUnderIgnoreIsNamedInAWarning() {
+    String broken = mutating("broken", DIVIDES_BY_ZERO)
+        .replace("reinvocationPolicy: IfNeeded", "reinvocationPolicy: IfNeeded\n  failurePolicy: Ignore");
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken + MUTATING_BINDING);
+    assertTrue(decision.response().allowed());
+    assertEquals(1, decision.response().warnings().size(), () -> decision.response().warnings().toString());
+    assertTrue(decision.response().warnings().get(0).startsWith("broken: mutation skipped"),
+        decision.response().warnings().get(0));
+    assertEquals(Outcome.ERROR, decision.results().get(0).outcome());
+  }
+
+  @Test
+  void aFalseMatchConditionSkipsAMutationEvenWhenAnEarlierOneErrs() {
+    String conditional = mutating("conditional", ADD_LABEL_MUTATION).replace("reinvocationPolicy: IfNeeded",
+        "reinvocationPolicy: IfNeeded\n  matchConditions:\n  - {name: errs, expression: '1/0 == 0'}"
+            + "\n  - {name: never, expression: 'false'}");
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), conditional);
+    assertTrue(decision.response().allowed(), decision.response().message());
+    assertNull(decision.response().patch());
+    assertEquals(Outcome.SKIP, decision.results().get(0).outcome());
+  }
+
+  @Test
+  void aJsonPatchWithANonStringFromIsTheRulesError() {
+    String copy = mutating("copies", """
+        - patchType: JSONPatch
+          jsonPatch:
+            expression: "[JSONPatch{op: 'copy', from: 1, path: '/metadata/labels/x'}]"
+        """);
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), copy);
+    assertFalse(decision.response().allowed());
+    assertTrue(decision.response().message().startsWith("copies: mutations[0]: "), decision.response().message());
+    assertEquals(List.of("copies"), decision.errors());
+  }
+
+  @Test
+  void eachMutationCarriesItsOwnPatchOperations() {
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), ADD_LABEL, APPLY_SECURITY);
+    assertEquals(List.of(Outcome.MUTATED, Outcome.MUTATED), decision.results().stream().map(RuleResult::outcome).toList());
+    assertEquals("/metadata/labels/example.com~1team", decision.results().get(0).patch().get(0).path());
+    assertEquals("/spec/containers/0/securityContext", decision.results().get(1).patch().get(0).path());
   }
 
   @Test
