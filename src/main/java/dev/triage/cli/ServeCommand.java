@@ -2,6 +2,8 @@ package dev.triage.cli;
 
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
+import dev.triage.exceptions.Expiry;
+import dev.triage.exceptions.ExpiryReminder;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleCompiler;
@@ -113,12 +115,13 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
     Metrics metrics = new Metrics();
+    Clock clock = Clock.systemUTC();
+    Expiry expiry = new Expiry(clock);
     // The rules compile on another core while the certificates load and the server starts: the
     // larger part of startup, needed only by the first review.
     CompletableFuture<WatchedRules> compiling = CompletableFuture.supplyAsync(() ->
-        new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules, metrics)));
+        new WatchedRules(rules, new RuleCompiler(new CelEnvironment(), clock), new ReloadReport(err, rules, metrics, expiry)));
     JsonLogFormatter.install();
-    Clock clock = Clock.systemUTC();
     TlsLog tlsLog = new TlsLog(System.out, clock);
     if (!certificates.prepare(tlsLog, clock)) {
       return 1;
@@ -148,10 +151,15 @@ final class ServeCommand implements Callable<Integer> {
     WatchedRules watched = compiling.join();
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);
+    metrics.exceptionsLoaded(snapshot.exceptions(), expiry);
     for (RuleError error : snapshot.errors()) {
       err.println(error);
     }
     err.flush();
+    ExpiryReminder reminder = new ExpiryReminder(() -> watched.get().exceptions(), expiry, line -> {
+      err.println("warning: " + line);
+      err.flush();
+    }, Duration.ofDays(1));
     watched.watch(reloadInterval);
     out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
         snapshot.policyCount(), rules, snapshot.errors().size(),
@@ -174,6 +182,7 @@ final class ServeCommand implements Callable<Integer> {
       server.shutdown(shutdownTimeout).await();
       certificates.close();
       watched.close();
+      reminder.close();
       if (metricsServer != null) {
         metricsServer.close();
       }
@@ -190,11 +199,13 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Says on stderr what each rules edit did: the errors of a rejected one as file:line:column. */
-  private record ReloadReport(PrintWriter err, Path rules, Metrics metrics) implements WatchedRules.Listener {
+  private record ReloadReport(PrintWriter err, Path rules, Metrics metrics, Expiry expiry)
+      implements WatchedRules.Listener {
     @Override
     public void reloaded(RuleSnapshot snapshot) {
       metrics.reloaded(true);
       metrics.rulesLoaded(snapshot);
+      metrics.exceptionsLoaded(snapshot.exceptions(), expiry);
       err.printf("rules reloaded from %s: %d policies (%d problems)%n", rules, snapshot.policyCount(),
           snapshot.errors().size());
       err.flush();
