@@ -13,9 +13,9 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import dev.triage.rules.cel.CachedMatches;
-import dev.triage.rules.cel.KubernetesCelLibrary;
-import dev.triage.rules.cel.TriageCelLibrary;
+import dev.triage.cel.CachedMatches;
+import dev.triage.cel.KubernetesCelLibrary;
+import dev.triage.cel.TriageCelLibrary;
 
 /**
  * The CEL environment of admission policies, as Kubernetes defines it: standard macros,

@@ -80,7 +80,7 @@ public final class JsonTree {
     if (value instanceof dev.cel.common.values.CelByteString bytes) {
       return Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
-    if (value instanceof dev.triage.rules.cel.Quantity quantity) {
+    if (value instanceof dev.triage.cel.Quantity quantity) {
       return quantity.toString();
     }
     throw new IllegalArgumentException("a " + value.getClass().getSimpleName() + " cannot be written into an object");

@@ -1,4 +1,4 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
 import static dev.cel.common.CelOverloadDecl.newGlobalOverload;
 import static dev.cel.common.CelOverloadDecl.newMemberOverload;

@@ -1,4 +1,4 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;

@@ -1,7 +1,7 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
-import static dev.triage.rules.cel.TestCel.eval;
-import static dev.triage.rules.cel.TestCel.evalError;
+import static dev.triage.cel.TestCel.eval;
+import static dev.triage.cel.TestCel.evalError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
 /**
  * Double-quotes a string roughly as Go's strconv.Quote does, so error messages read like the

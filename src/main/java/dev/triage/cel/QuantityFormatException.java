@@ -1,4 +1,4 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
 /** Thrown when a string is not a valid Kubernetes quantity; the reason uses Kubernetes' wording. */
 public final class QuantityFormatException extends IllegalArgumentException {

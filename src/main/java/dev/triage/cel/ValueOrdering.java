@@ -1,4 +1,4 @@
-package dev.triage.rules.cel;
+package dev.triage.cel;
 
 import com.google.common.primitives.UnsignedLong;
 import dev.cel.common.values.CelByteString;
