@@ -6,13 +6,19 @@ import dev.cel.checker.CelStandardDeclarations;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
-import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeLibrary;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
+import dev.triage.cel.Bindings;
+import dev.triage.cel.ExpressionCompiler;
+import dev.triage.cel.Limits;
+import java.util.List;
 import dev.triage.cel.CachedMatches;
 import dev.triage.cel.KubernetesCelLibrary;
 import dev.triage.cel.TriageCelLibrary;
@@ -36,24 +42,29 @@ public final class CelEnvironment {
 
   public static final String[] VARIABLES = {"object", "oldObject", "request", "params", "namespaceObject"};
 
-  /**
-   * Comprehension iterations one evaluation may take on its unguarded first try (see
-   * {@link Expression}), nested ones included. With {@link #MAX_FAST_NODES} that bounds a try to
-   * about a million node visits (a tenth of a second) before the guarded evaluation takes over;
-   * the shipped rules need a few hundred iterations at most, even on a 100 KB Deployment.
-   */
-  public static final int FAST_ITERATIONS = 2_000;
-
-  /** Expressions larger than this are always evaluated guarded: their unguarded try would be too long. */
-  public static final int MAX_FAST_NODES = 500;
-
   private final Cel cel;
-  /** The same runtime with {@link #FAST_ITERATIONS}: no second compiler, no second set of bindings. */
-  private final CelRuntime fast;
+  private final ExpressionCompiler compiler;
+  private final RuntimeComparison comparison;
 
   public CelEnvironment() {
+    this(null);
+  }
+
+  /**
+   * An environment whose expressions run on both runtimes and report each pair of results to
+   * {@code comparison}; what they answer is the compiled runtime's.
+   */
+  public static CelEnvironment comparing(RuntimeComparison comparison) {
+    return new CelEnvironment(comparison);
+  }
+
+  private CelEnvironment(RuntimeComparison comparison) {
+    this.comparison = comparison;
+    CelOptions options = options();
+    List<CelRuntimeLibrary> runtimeLibraries = List.of(CelExtensions.optional(), CelExtensions.strings(),
+        KubernetesCelLibrary.INSTANCE, TriageCelLibrary.INSTANCE);
     var builder = CelFactory.standardCelBuilder()
-        .setOptions(options(MAX_ITERATIONS))
+        .setOptions(options)
         // The standard environment, but matches() compiles each pattern once rather than on every call.
         .setStandardEnvironmentEnabled(false)
         .setStandardDeclarations(CelStandardDeclarations.newBuilder().build())
@@ -62,22 +73,27 @@ public final class CelEnvironment {
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
             TriageCelLibrary.INSTANCE)
-        .addRuntimeLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
-            TriageCelLibrary.INSTANCE)
+        .addRuntimeLibraries(runtimeLibraries)
         .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("cluster", MapType.create(SimpleType.STRING, SimpleType.DYN));
     for (String name : VARIABLES) {
       builder.addVar(name, SimpleType.DYN);
     }
     this.cel = builder.build();
-    this.fast = cel.toRuntimeBuilder().setOptions(options(FAST_ITERATIONS)).build();
+    // The compiled runtime calls, for what it does not implement itself, the implementations dev.cel would.
+    RuntimeEquality equality = RuntimeEquality.create(RuntimeHelpers.create(), options);
+    Bindings bindings = Bindings.of(runtimeLibraries, equality, options,
+        CachedMatches.STANDARD_FUNCTIONS.newFunctionBindings(equality, options),
+        CachedMatches.bindings(MAX_REGEX_PROGRAM_SIZE));
+    this.compiler = new ExpressionCompiler(bindings, new Limits(MAX_ITERATIONS, Expression.MAX_NODES),
+        MAX_REGEX_PROGRAM_SIZE);
   }
 
-  private static CelOptions options(int maxIterations) {
+  private static CelOptions options() {
     return CelOptions.current()
         .enableOptionalSyntax(true)
         .enableHeterogeneousNumericComparisons(true)
-        .comprehensionMaxIterations(maxIterations)
+        .comprehensionMaxIterations(MAX_ITERATIONS)
         .maxExpressionCodePointSize(MAX_EXPRESSION_LENGTH)
         .maxRegexProgramSize(MAX_REGEX_PROGRAM_SIZE)
         .build();
@@ -102,11 +118,16 @@ public final class CelEnvironment {
   }
 
   private Expression plan(String text, CelAbstractSyntaxTree ast) {
+    CelRuntime.Program interpreted;
     try {
-      long nodes = CelNavigableAst.fromAst(ast).getRoot().allNodes().count();
-      return new Expression(text, nodes <= MAX_FAST_NODES ? fast.createProgram(ast) : null, cel.createProgram(ast));
+      interpreted = cel.createProgram(ast);
     } catch (CelEvaluationException e) {
       throw new IllegalStateException("checked expression could not be planned: " + e.getMessage(), e);
+    }
+    try {
+      return new Expression(text, compiler.compile(ast), interpreted, null, comparison);
+    } catch (ExpressionCompiler.Unsupported e) {
+      return new Expression(text, null, interpreted, e.getMessage(), null);
     }
   }
 }
