@@ -127,6 +127,9 @@ public final class CelEnvironment {
     try {
       return new Expression(text, compiler.compile(ast), interpreted, null, comparison);
     } catch (ExpressionCompiler.Unsupported e) {
+      if (comparison != null) {
+        comparison.interpreted(text, e.getMessage());
+      }
       return new Expression(text, null, interpreted, e.getMessage(), null);
     }
   }

@@ -8,4 +8,7 @@ package dev.triage.rules;
  */
 public interface RuntimeComparison {
   void compared(String expression, Object compiled, Object interpreted);
+
+  /** An expression the compiled runtime does not support, so dev.cel's interpreter alone evaluates it. */
+  default void interpreted(String expression, String reason) {}
 }
