@@ -46,8 +46,18 @@ public final class CelEnvironment {
   private final ExpressionCompiler compiler;
   private final RuntimeComparison comparison;
 
+  private final boolean compile;
+
   public CelEnvironment() {
-    this(null);
+    this(null, true);
+  }
+
+  /**
+   * An environment that evaluates every expression with dev.cel's interpreter: what Triage did
+   * before it had its own runtime, kept for benchmarks that measure the difference.
+   */
+  public static CelEnvironment interpreterOnly() {
+    return new CelEnvironment(null, false);
   }
 
   /**
@@ -55,11 +65,12 @@ public final class CelEnvironment {
    * {@code comparison}; what they answer is the compiled runtime's.
    */
   public static CelEnvironment comparing(RuntimeComparison comparison) {
-    return new CelEnvironment(comparison);
+    return new CelEnvironment(comparison, true);
   }
 
-  private CelEnvironment(RuntimeComparison comparison) {
+  private CelEnvironment(RuntimeComparison comparison, boolean compile) {
     this.comparison = comparison;
+    this.compile = compile;
     CelOptions options = options();
     List<CelRuntimeLibrary> runtimeLibraries = List.of(CelExtensions.optional(), CelExtensions.strings(),
         KubernetesCelLibrary.INSTANCE, TriageCelLibrary.INSTANCE);
@@ -123,6 +134,9 @@ public final class CelEnvironment {
       interpreted = cel.createProgram(ast);
     } catch (CelEvaluationException e) {
       throw new IllegalStateException("checked expression could not be planned: " + e.getMessage(), e);
+    }
+    if (!compile) {
+      return new Expression(text, null, interpreted, "interpreter only", null);
     }
     try {
       return new Expression(text, compiler.compile(ast), interpreted, null, comparison);
