@@ -301,11 +301,12 @@ public final class ExpressionCompiler {
       }
       if (function.equals("@in") && nodes[1] instanceof Nodes.ListLiteral list && list.optional() == null
           && Arrays.stream(list.elements()).allMatch(e -> e instanceof Constant c && c.value() instanceof String)) {
-        Set<String> strings = new HashSet<>();
+        List<String> strings = new ArrayList<>();
         for (Node element : list.elements()) {
           strings.add((String) ((Constant) element).value());
         }
-        return new Calls.Unary(Standard.inStrings(Set.copyOf(strings)), nodes[0], dispatch, id);
+        return new Calls.Unary(Standard.inStrings(new HashSet<>(strings), List.copyOf(strings)), nodes[0], dispatch,
+            id);
       }
       Fn2 fn = switch (function) {
         case "_+_" -> Standard::add;

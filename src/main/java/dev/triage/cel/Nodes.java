@@ -67,6 +67,16 @@ final class Nodes {
     }
 
     static Object field(Object value, String field, long id) {
+      if (value instanceof Optional<?> optional) {
+        // a field of an optional is optional: none when the optional is empty or the field absent
+        if (optional.isEmpty()) {
+          return optional;
+        }
+        if (optional.get() instanceof Map<?, ?> map) {
+          return Values.find(map, field);
+        }
+        value = optional.get();
+      }
       if (value instanceof Map<?, ?> map) {
         Object found;
         try {

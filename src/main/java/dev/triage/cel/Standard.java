@@ -186,8 +186,8 @@ final class Standard {
   }
 
   /** {@code x in ['a', 'b']} with a constant list of strings: one set lookup. */
-  static Functions.Fn1 inStrings(Set<String> strings) {
-    return element -> element instanceof String s ? strings.contains(s) : UNHANDLED;
+  static Functions.Fn1 inStrings(Set<String> strings, List<String> list) {
+    return element -> element instanceof String s ? strings.contains(s) : in(element, list);
   }
 
   static Object index(Object container, Object key) {

@@ -93,7 +93,10 @@ final class Values {
     if (a instanceof Long x && b instanceof Long y) {
       return Long.compare(x, y);
     }
-    if (a instanceof Double x && b instanceof Double y) {
+    if (a instanceof Double || b instanceof Double) {
+      // as cel-go: the other number as a double (so 2^63-1 equals 2^63 as a double)
+      double x = toDouble(a);
+      double y = toDouble(b);
       return x < y ? -1 : x > y ? 1 : 0; // -0.0 equals 0.0
     }
     return exact(a).compareTo(exact(b));
@@ -106,12 +109,7 @@ final class Values {
     if (number instanceof UnsignedLong u) {
       return new BigDecimal(u.bigIntegerValue());
     }
-    double d = (Double) number;
-    if (Double.isInfinite(d)) {
-      return d > 0 ? BigDecimal.valueOf(Double.MAX_VALUE).multiply(BigDecimal.TEN)
-          : BigDecimal.valueOf(-Double.MAX_VALUE).multiply(BigDecimal.TEN);
-    }
-    return d == 0 ? BigDecimal.ZERO : new BigDecimal(d);
+    return new BigDecimal(((Number) number).longValue());
   }
 
   /** The value at {@code key} in {@code map}, with numeric keys equal across types. */

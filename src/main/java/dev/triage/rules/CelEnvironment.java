@@ -18,7 +18,9 @@ import dev.cel.runtime.RuntimeHelpers;
 import dev.triage.cel.Bindings;
 import dev.triage.cel.ExpressionCompiler;
 import dev.triage.cel.Limits;
+import dev.cel.common.types.CelType;
 import java.util.List;
+import java.util.Map;
 import dev.triage.cel.CachedMatches;
 import dev.triage.cel.KubernetesCelLibrary;
 import dev.triage.cel.TriageCelLibrary;
@@ -66,6 +68,20 @@ public final class CelEnvironment {
    */
   public static CelEnvironment comparing(RuntimeComparison comparison) {
     return new CelEnvironment(comparison, true);
+  }
+
+  private CelEnvironment(Cel cel, ExpressionCompiler compiler, RuntimeComparison comparison, boolean compile) {
+    this.cel = cel;
+    this.compiler = compiler;
+    this.comparison = comparison;
+    this.compile = compile;
+  }
+
+  /** This environment with more variables declared: what the CEL specification's own tests need. */
+  public CelEnvironment withVariables(Map<String, CelType> variables) {
+    var builder = cel.toCelBuilder();
+    variables.forEach(builder::addVar);
+    return new CelEnvironment(builder.build(), compiler, comparison, compile);
   }
 
   private CelEnvironment(RuntimeComparison comparison, boolean compile) {
