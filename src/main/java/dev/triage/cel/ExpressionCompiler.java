@@ -296,7 +296,9 @@ public final class ExpressionCompiler {
           && constant.value() instanceof String regex) {
         Pattern pattern = pattern(regex);
         if (pattern != null) {
-          return new Calls.Unary(Standard.matches(pattern), nodes[0], dispatch, id);
+          LiteralPattern literal = LiteralPattern.of(regex);
+          return new Calls.Unary(literal != null ? Standard.matches(literal) : Standard.matches(pattern), nodes[0],
+              dispatch, id);
         }
       }
       if (function.equals("@in") && nodes[1] instanceof Nodes.ListLiteral list && list.optional() == null
