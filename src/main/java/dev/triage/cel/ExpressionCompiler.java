@@ -248,7 +248,7 @@ public final class ExpressionCompiler {
       if (nativeCall != null) {
         return fold(nativeCall);
       }
-      if (dispatch == null) {
+      if (!dispatch.complete) {
         throw new Unsupported("function " + call.function() + " (" + String.join(", ", overloads) + ")");
       }
       return fold(new Calls.Bound(dispatch, nodes, id));
