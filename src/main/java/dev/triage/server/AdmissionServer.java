@@ -64,6 +64,7 @@ public final class AdmissionServer implements AutoCloseable {
   private final ReviewHandler handler;
   private final BooleanSupplier rulesReady;
   private final Config config;
+  private final OversizedBody oversized;
   private HttpServerOptions options;
   private volatile Supplier<String> readinessDetail = () -> "";
   private final AtomicInteger connections = new AtomicInteger();
@@ -79,6 +80,8 @@ public final class AdmissionServer implements AutoCloseable {
     this.handler = handler;
     this.rulesReady = rulesReady;
     this.config = config;
+    // The rest of an oversized body is read and dropped for at most as long as a body may take.
+    this.oversized = new OversizedBody(vertx, config.limits().readTimeout());
   }
 
   /** Starts listening; completes with the bound port (useful with port 0). */
@@ -272,7 +275,7 @@ public final class AdmissionServer implements AutoCloseable {
     }
     String length = request.getHeader("Content-Length");
     if (length != null && tooLarge(length)) {
-      tooLarge(request);
+      oversized.reject(request);
       return;
     }
     Buffer body = Buffer.buffer();
@@ -284,9 +287,7 @@ public final class AdmissionServer implements AutoCloseable {
     });
     request.handler(chunk -> {
       if (body.length() + chunk.length() > ReviewCodec.MAX_BODY_BYTES) {
-        if (!response.ended()) {
-          tooLarge(request);
-        }
+        oversized.reject(request);
       } else {
         body.appendBuffer(chunk);
       }
@@ -361,11 +362,6 @@ public final class AdmissionServer implements AutoCloseable {
     }
   }
 
-  private void tooLarge(HttpServerRequest request) {
-    // Close after answering: the rest of an oversized body is not worth reading.
-    request.response().putHeader("Connection", "close");
-    text(request, 413, "request body exceeds the 3 MiB limit of an AdmissionReview");
-  }
 
   private void send(HttpServerRequest request, Reply reply) {
     HttpServerResponse response = request.response();
