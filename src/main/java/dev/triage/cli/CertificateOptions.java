@@ -121,7 +121,7 @@ final class CertificateOptions {
       watcher.reload();
       watcher.start(Duration.ofSeconds(pollSeconds));
     }
-    server.readinessDetail(tls::status);
+    server.readinessCheck(tls);
     this.tls = tls;
     tls.warnIfExpiring();
     vertx.setPeriodic(EXPIRY_WARNING_INTERVAL.toMillis(), id -> tls.warnIfExpiring());

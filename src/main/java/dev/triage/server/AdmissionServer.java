@@ -24,14 +24,15 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -66,7 +67,7 @@ public final class AdmissionServer implements AutoCloseable {
   private final Config config;
   private final OversizedBody oversized;
   private HttpServerOptions options;
-  private volatile Supplier<String> readinessDetail = () -> "";
+  private final List<ReadinessCheck> readinessChecks = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger reviewsInFlight = new AtomicInteger();
   /** HTTP/1.x connections between answers, each with the timer that closes it if no request comes. */
@@ -133,9 +134,12 @@ public final class AdmissionServer implements AutoCloseable {
     return server.updateSSLOptions(options.getSslOptions().copy().setKeyCertOptions(keyCert), true);
   }
 
-  /** Text appended to the {@code /readyz} answer, e.g. how long the certificates have left. */
-  public void readinessDetail(Supplier<String> detail) {
-    readinessDetail = detail;
+  /**
+   * Adds a condition of readiness, e.g. a certificate that has not expired; its detail line is
+   * appended to the {@code /readyz} answer.
+   */
+  public void readinessCheck(ReadinessCheck check) {
+    readinessChecks.add(check);
   }
 
   /** Open connections right now. */
@@ -222,7 +226,8 @@ public final class AdmissionServer implements AutoCloseable {
   }
 
   public boolean ready() {
-    return listening && !draining && rulesReady.getAsBoolean();
+    return listening && !draining && rulesReady.getAsBoolean()
+        && readinessChecks.stream().allMatch(ReadinessCheck::ready);
   }
 
   private void route(HttpServerRequest request) {
@@ -239,7 +244,8 @@ public final class AdmissionServer implements AutoCloseable {
     String path = request.path();
     switch (path) {
       case "/healthz" -> probe(request, true, "");
-      case "/readyz" -> probe(request, ready(), readinessDetail.get());
+      case "/readyz" -> probe(request, ready(),
+          String.join("\n", readinessChecks.stream().map(ReadinessCheck::detail).toList()));
       case "/validate" -> review(request, Endpoint.VALIDATE);
       case "/mutate" -> review(request, Endpoint.MUTATE);
       default -> text(request, 404, "not found: Triage serves POST /validate, POST /mutate,"
