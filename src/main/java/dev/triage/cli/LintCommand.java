@@ -25,6 +25,12 @@ final class LintCommand implements Callable<Integer> {
         java.util.stream.Stream.concat(snapshot.validating().stream(), snapshot.mutating().stream())
             .filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
         snapshot.errors().size());
+    out.printf("%s: %s%n", rules, snapshot.runtimeSummary());
+    for (var expression : snapshot.expressions()) {
+      if (!expression.isCompiled()) {
+        out.printf("  interpreted (%s): %s%n", expression.fallbackReason(), expression.text());
+      }
+    }
     return snapshot.errors().isEmpty() ? 0 : 1;
   }
 }
