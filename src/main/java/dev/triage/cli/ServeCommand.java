@@ -16,6 +16,7 @@ import dev.triage.server.JsonLogFormatter;
 import dev.triage.server.Metrics;
 import dev.triage.server.MetricsServer;
 import dev.triage.server.ReviewHandler;
+import dev.triage.server.ServeLog;
 import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -107,20 +108,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
     Metrics metrics = new Metrics();
+    Clock clock = Clock.systemUTC();
+    ServeLog serveLog = new ServeLog(err, clock);
     // The rules compile on another core while the certificates load and the server starts: the
     // larger part of startup, needed only by the first review.
     CompletableFuture<WatchedRules> compiling = CompletableFuture.supplyAsync(() ->
-        new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules, metrics)));
+        new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(serveLog, rules, metrics)));
     JsonLogFormatter.install();
-    Clock clock = Clock.systemUTC();
     TlsLog tlsLog = new TlsLog(System.out, clock);
-    if (!certificates.prepare(tlsLog, clock)) {
+    if (!certificates.prepare(tlsLog, serveLog, clock)) {
       return 1;
     }
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
@@ -148,23 +149,16 @@ final class ServeCommand implements Callable<Integer> {
     WatchedRules watched = compiling.join();
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
-    err.flush();
+    serveLog.ruleProblems(snapshot.errors());
     watched.watch(reloadInterval);
-    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
-        snapshot.policyCount(), rules, snapshot.errors().size(),
-        clientCa == null ? "" : "; client certificates from " + clientCa + " required",
-        metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics");
-    out.flush();
+    serveLog.listening("https://" + host + ":" + bound, snapshot.policyCount(), rules, snapshot.errors().size(),
+        (clientCa == null ? "" : "; client certificates from " + clientCa + " required")
+            + (metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
       // catch up, then finish the reviews in flight and exit.
-      err.printf("stopping: not ready, answering for %d ms more, then up to %d ms for reviews in flight%n",
-          shutdownDelay.toMillis(), shutdownTimeout.toMillis());
-      err.flush();
+      serveLog.stopping(shutdownDelay, shutdownTimeout);
       server.drain();
       try {
         Thread.sleep(shutdownDelay.toMillis());
@@ -181,34 +175,26 @@ final class ServeCommand implements Callable<Integer> {
       if (live != null) {
         live.close();
       }
-      err.println("stopped");
-      err.flush();
+      serveLog.stopped();
       stopped.countDown();
     }, "triage-shutdown"));
     stopped.await();
     return 0;
   }
 
-  /** Says on stderr what each rules edit did: the errors of a rejected one as file:line:column. */
-  private record ReloadReport(PrintWriter err, Path rules, Metrics metrics) implements WatchedRules.Listener {
+  /** Logs what each rules edit did: the errors of a rejected one with file, line and column. */
+  private record ReloadReport(ServeLog log, Path rules, Metrics metrics) implements WatchedRules.Listener {
     @Override
     public void reloaded(RuleSnapshot snapshot) {
       metrics.reloaded(true);
       metrics.rulesLoaded(snapshot);
-      err.printf("rules reloaded from %s: %d policies (%d problems)%n", rules, snapshot.policyCount(),
-          snapshot.errors().size());
-      err.flush();
+      log.rulesReloaded(rules, snapshot.policyCount(), snapshot.errors().size());
     }
 
     @Override
     public void rejected(List<RuleError> errors, long rejections) {
       metrics.reloaded(false);
-      for (RuleError error : errors) {
-        err.println(error);
-      }
-      err.printf("rules edit rejected (%d so far): %d new problems; the last good rules keep serving%n", rejections,
-          errors.size());
-      err.flush();
+      log.rulesRejected(errors, rejections);
     }
   }
 }
