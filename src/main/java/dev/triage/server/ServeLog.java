@@ -96,11 +96,27 @@ public final class ServeLog {
     });
   }
 
-  /** A line of another part of serve: an event name and what to tell the operator. */
-  void event(String event, JsonLines.Fields fields) {
+  void warmedUp(WarmUp.Result result) {
     lines.write(json -> {
-      json.writeStringField("event", event);
-      fields.write(json);
+      json.writeStringField("event", "warm-up");
+      json.writeStringField("phase", result.phase());
+      json.writeNumberField("objects", result.objects());
+      json.writeNumberField("engineReviews", result.engineReviews());
+      json.writeNumberField("serverReviews", result.serverReviews());
+      json.writeNumberField("millis", result.millis());
+      json.writeStringField("message", "warm-up (" + result.phase() + "): " + result.engineReviews() + " reviews of "
+          + result.objects() + " objects through the engine, " + result.serverReviews()
+          + " over loopback TLS, in " + result.millis() + " ms");
+    });
+  }
+
+  void warmUpFailed(String phase, String reason) {
+    lines.write(json -> {
+      json.writeStringField("event", "warm-up.failed");
+      json.writeStringField("level", "warning");
+      json.writeStringField("phase", phase);
+      json.writeStringField("message", "warm-up (" + phase + ") stopped early, the server serves all the same: "
+          + reason);
     });
   }
 }

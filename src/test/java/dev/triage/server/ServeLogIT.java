@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real {@code triage serve} through a life: development certificates, a review, a broken rules
- * edit and a good one, SIGTERM. Every line it writes, on either stream, is one JSON object, so one
+ * A real {@code triage serve} through a life: development certificates, a warm-up, a review, a
+ * broken rules edit and a good one (warmed before it serves), SIGTERM. Every line it writes, on either stream, is one JSON object, so one
  * log pipeline parses them all.
  */
 class ServeLogIT {
@@ -98,10 +98,14 @@ class ServeLogIT {
         events.add(parsed.path("event").asText(parsed.path("logger").asText()));
       }
     }
-    for (String event : List.of("certificate.development", "certificate.loaded", "listening", "decision",
+    for (String event : List.of("certificate.development", "certificate.loaded", "listening", "warm-up", "decision",
         "rules.problem", "rules.rejected", "rules.reloaded", "stopping", "stopped")) {
       assertTrue(events.contains(event), event + " missing from " + events);
     }
+    String log = Files.readString(stderr);
+    int warmed = log.indexOf("\"phase\":\"reload\"");
+    assertTrue(warmed >= 0 && warmed < log.indexOf("\"rules.reloaded\""),
+        "the edited rules are warmed before they serve: " + log);
   }
 
   private static boolean contains(Path file, String text) {
