@@ -53,17 +53,16 @@ public final class Bindings {
     return byOverload.containsKey(overloadId);
   }
 
-  /** A call among {@code overloadIds}, or null when one of them has no implementation. */
+  /** A call among those of {@code overloadIds} that have an implementation. */
   Dispatch dispatch(String function, List<String> overloadIds) {
     List<CelFunctionBinding> candidates = new ArrayList<>();
     for (String id : overloadIds) {
       CelFunctionBinding binding = byOverload.get(id);
-      if (binding == null) {
-        return null;
+      if (binding != null) {
+        candidates.add(binding);
       }
-      candidates.add(binding);
     }
-    return new Dispatch(function, candidates.toArray(CelFunctionBinding[]::new));
+    return new Dispatch(function, candidates.toArray(CelFunctionBinding[]::new), candidates.size() == overloadIds.size());
   }
 
   /** A builder that only records the function bindings a library adds. */
@@ -87,11 +86,14 @@ public final class Bindings {
     private final String function;
     private final CelFunctionBinding[] candidates;
     private final ImmutableList<Class<?>>[] argTypes;
+    /** Whether every overload the checker allowed has an implementation. */
+    final boolean complete;
 
     @SuppressWarnings("unchecked")
-    Dispatch(String function, CelFunctionBinding[] candidates) {
+    Dispatch(String function, CelFunctionBinding[] candidates, boolean complete) {
       this.function = function;
       this.candidates = candidates;
+      this.complete = complete;
       this.argTypes = new ImmutableList[candidates.length];
       for (int i = 0; i < candidates.length; i++) {
         argTypes[i] = candidates[i].getArgTypes();

@@ -6,15 +6,11 @@ import dev.triage.cel.Functions.Fn2;
 
 /**
  * Function calls, resolved when the expression is compiled: a native implementation where the
- * runtime has one, which may leave argument types it does not handle to dev.cel's implementation
- * of the same overloads ({@link Functions#UNHANDLED}).
+ * runtime has one, which leaves argument types it does not handle ({@link Functions#UNHANDLED})
+ * to dev.cel's implementation of the same overloads.
  */
 final class Calls {
   private Calls() {}
-
-  static CelError at(RuntimeException e, long id) {
-    return CelError.of(e, id);
-  }
 
   record Unary(Fn1 fn, Node arg, Dispatch fallback, long id) implements Node {
     @Override
@@ -24,9 +20,9 @@ final class Calls {
       try {
         result = fn.apply(a);
       } catch (RuntimeException e) {
-        throw at(e, id);
+        throw CelError.of(e, id);
       }
-      return result != Functions.UNHANDLED ? result : orBinding(fallback, new Object[] {a}, id);
+      return result != Functions.UNHANDLED ? result : fallback.call(new Object[] {a}, id);
     }
   }
 
@@ -39,9 +35,9 @@ final class Calls {
       try {
         result = fn.apply(a, b);
       } catch (RuntimeException e) {
-        throw at(e, id);
+        throw CelError.of(e, id);
       }
-      return result != Functions.UNHANDLED ? result : orBinding(fallback, new Object[] {a, b}, id);
+      return result != Functions.UNHANDLED ? result : fallback.call(new Object[] {a, b}, id);
     }
   }
 
@@ -55,12 +51,5 @@ final class Calls {
       }
       return dispatch.call(values, id);
     }
-  }
-
-  private static Object orBinding(Dispatch dispatch, Object[] args, long id) {
-    if (dispatch == null) {
-      throw CelError.noMatchingOverload("?", id);
-    }
-    return dispatch.call(args, id);
   }
 }

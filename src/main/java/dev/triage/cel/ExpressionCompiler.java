@@ -248,7 +248,7 @@ public final class ExpressionCompiler {
       if (nativeCall != null) {
         return fold(nativeCall);
       }
-      if (dispatch == null) {
+      if (!dispatch.complete) {
         throw new Unsupported("function " + call.function() + " (" + String.join(", ", overloads) + ")");
       }
       return fold(new Calls.Bound(dispatch, nodes, id));
@@ -296,7 +296,9 @@ public final class ExpressionCompiler {
           && constant.value() instanceof String regex) {
         Pattern pattern = pattern(regex);
         if (pattern != null) {
-          return new Calls.Unary(Standard.matches(pattern), nodes[0], dispatch, id);
+          LiteralPattern literal = LiteralPattern.of(regex);
+          return new Calls.Unary(literal != null ? Standard.matches(literal) : Standard.matches(pattern), nodes[0],
+              dispatch, id);
         }
       }
       if (function.equals("@in") && nodes[1] instanceof Nodes.ListLiteral list && list.optional() == null

@@ -254,6 +254,11 @@ final class Standard {
     return s -> s instanceof String string ? pattern.matcher(string).find() : UNHANDLED;
   }
 
+  /** {@code s.matches(re)} with a constant pattern of literal alternatives: string searches. */
+  static Functions.Fn1 matches(LiteralPattern pattern) {
+    return s -> s instanceof String string ? pattern.find(string) : UNHANDLED;
+  }
+
   /** {@code string(x)}; a double is written as cel-go writes it ({@code 1}, {@code 1e+20}). */
   static Object string(Object a) {
     if (a instanceof String) {

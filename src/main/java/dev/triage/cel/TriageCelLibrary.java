@@ -67,17 +67,24 @@ public final class TriageCelLibrary implements CelCompilerLibrary, CelRuntimeLib
     };
   }
 
+  private static final String[] TEMPLATE = {"spec", "template"};
+  private static final String[] JOB_TEMPLATE = {"spec", "jobTemplate", "spec", "template"};
+
   public static Object podTemplate(Object object) {
     String kind = object instanceof Map<?, ?> map && map.get("kind") instanceof String k ? k : "";
     if (kind.equals("Pod")) {
       return object;
     }
-    String path = podTemplatePath(object);
-    if (path.isEmpty()) {
+    String[] path = switch (podTemplatePath(object)) {
+      case "/spec/template" -> TEMPLATE;
+      case "/spec/jobTemplate/spec/template" -> JOB_TEMPLATE;
+      default -> null;
+    };
+    if (path == null) {
       return NullValue.NULL_VALUE;
     }
     Object current = object;
-    for (String part : path.substring(1).split("/")) {
+    for (String part : path) {
       if (!(current instanceof Map<?, ?> map) || !map.containsKey(part)) {
         return NullValue.NULL_VALUE;
       }

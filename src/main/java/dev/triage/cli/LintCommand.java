@@ -20,12 +20,14 @@ final class LintCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
+    long started = System.nanoTime();
     RuleSnapshot snapshot = RuleDirectory.load(rules, spec.commandLine().getErr());
+    long millis = (System.nanoTime() - started) / 1_000_000;
     out.printf("%s: %d policies, %d bindings, %d param objects, %d problems%n", rules, snapshot.policyCount(),
         java.util.stream.Stream.concat(snapshot.validating().stream(), snapshot.mutating().stream())
             .filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
         snapshot.errors().size());
-    out.printf("%s: %s%n", rules, snapshot.runtimeSummary());
+    out.printf("%s: %s, in %d ms%n", rules, snapshot.runtimeSummary(), millis);
     for (var expression : snapshot.expressions()) {
       if (!expression.isCompiled()) {
         out.printf("  interpreted (%s): %s%n", expression.fallbackReason(), expression.text());

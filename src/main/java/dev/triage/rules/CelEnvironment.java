@@ -89,7 +89,8 @@ public final class CelEnvironment {
     this.compile = compile;
     CelOptions options = options();
     List<CelRuntimeLibrary> runtimeLibraries = List.of(CelExtensions.optional(), CelExtensions.strings(),
-        KubernetesCelLibrary.INSTANCE, TriageCelLibrary.INSTANCE);
+        CelExtensions.sets(options), CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE,
+        TriageCelLibrary.INSTANCE);
     var builder = CelFactory.standardCelBuilder()
         .setOptions(options)
         // The standard environment, but matches() compiles each pattern once rather than on every call.
@@ -98,8 +99,8 @@ public final class CelEnvironment {
         .setStandardFunctions(CachedMatches.STANDARD_FUNCTIONS)
         .addFunctionBindings(CachedMatches.bindings(MAX_REGEX_PROGRAM_SIZE))
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
-            TriageCelLibrary.INSTANCE)
+        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(options),
+            CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE, TriageCelLibrary.INSTANCE)
         .addRuntimeLibraries(runtimeLibraries)
         .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("cluster", MapType.create(SimpleType.STRING, SimpleType.DYN));
