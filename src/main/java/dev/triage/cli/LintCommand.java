@@ -35,7 +35,9 @@ final class LintCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
+    long started = System.nanoTime();
     RuleSnapshot snapshot = RuleDirectory.load(rules, clock, spec.commandLine().getErr());
+    long millis = (System.nanoTime() - started) / 1_000_000;
     var err = spec.commandLine().getErr();
     new Expiry(clock).notices(snapshot.exceptions()).forEach(notice -> err.println("warning: " + notice));
     err.flush();
@@ -44,6 +46,12 @@ final class LintCommand implements Callable<Integer> {
         java.util.stream.Stream.concat(snapshot.validating().stream(), snapshot.mutating().stream())
             .filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
         snapshot.exceptions().all().size(), snapshot.errors().size());
+    out.printf("%s: %s, in %d ms%n", rules, snapshot.runtimes(), millis);
+    for (var expression : snapshot.expressions()) {
+      if (!expression.isCompiled()) {
+        out.printf("  interpreted (%s): %s%n", expression.fallbackReason(), expression.text());
+      }
+    }
     return snapshot.errors().isEmpty() ? 0 : 1;
   }
 }

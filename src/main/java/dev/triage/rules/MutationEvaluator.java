@@ -3,6 +3,8 @@ package dev.triage.rules;
 import dev.triage.rules.mutation.ApplyMerge;
 import dev.triage.rules.mutation.JsonPatch;
 import dev.triage.rules.mutation.JsonTree;
+import dev.triage.rules.mutation.PatchOp;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -34,17 +36,22 @@ final class MutationEvaluator {
           return current;
         }
       }
-      Object result = JsonTree.copy(current);
+      // The request's object is never changed: mutations copy only the objects and lists on the way to
+      // what they change.
+      Object result = current;
       for (int i = 0; i < bound.policy().mutations().size(); i++) {
         MutatingPolicy.Mutation mutation = bound.policy().mutations().get(i);
         Activation step = context.activation(result, params, base);
         Object value = step.eval(mutation.expression());
         try {
           if (mutation.jsonPatch()) {
-            result = JsonPatch.apply(result, JsonPatch.ops(value));
+            List<PatchOp> ops = JsonPatch.ops(value);
+            if (!ops.isEmpty()) {
+              result = JsonPatch.apply(result, ops);
+            }
           } else if (JsonTree.fromCel(value) instanceof Map<?, ?> configuration
               && result instanceof Map<?, ?> object) {
-            ApplyMerge.merge((Map<String, Object>) object, configuration);
+            result = ApplyMerge.merge((Map<String, Object>) object, configuration);
           } else {
             throw new IllegalArgumentException("an ApplyConfiguration mutation must yield Object{...}");
           }

@@ -47,6 +47,10 @@ public final class RuleCompiler {
     List<SourceDocument> exceptionDocuments = new ArrayList<>();
     Set<String> broken = new HashSet<>();
 
+    // Policies, where the expressions are, compile in parallel; their errors are then taken in document order.
+    Map<SourceDocument, Compiled> policies = new java.util.IdentityHashMap<>();
+    documents.parallelStream().filter(RuleCompiler::isPolicy).map(this::compilePolicy).toList()
+        .forEach(compiled -> policies.put(compiled.document(), compiled));
     for (SourceDocument document : documents) {
       String kind = document.kind();
       if (ExceptionReader.isException(document)) {
@@ -58,9 +62,14 @@ public final class RuleCompiler {
         continue;
       }
       SpecReader spec = reader(document, errors);
+      Compiled compiled = policies.get(document);
+      if (compiled != null) {
+        errors.addAll(compiled.errors());
+      }
       switch (kind) {
-        case VALIDATING_POLICY -> keep(spec, validatingPolicy(spec), validating, ValidatingPolicy::base, broken);
-        case MUTATING_POLICY -> keep(spec, mutatingPolicy(spec), mutating, MutatingPolicy::base, broken);
+        case VALIDATING_POLICY -> keep(spec, (ValidatingPolicy) compiled.policy(), validating, ValidatingPolicy::base,
+            broken);
+        case MUTATING_POLICY -> keep(spec, (MutatingPolicy) compiled.policy(), mutating, MutatingPolicy::base, broken);
         case VALIDATING_BINDING -> keepBinding(spec, binding(spec, true), validatingBindings);
         case MUTATING_BINDING -> keepBinding(spec, binding(spec, false), mutatingBindings);
         default -> others.add(document);
@@ -96,6 +105,21 @@ public final class RuleCompiler {
         .read(exceptionDocuments, errors);
     return new RuleSnapshot(List.copyOf(boundValidating), List.copyOf(boundMutating), List.copyOf(params),
         exceptions, List.copyOf(errors));
+  }
+
+  private static boolean isPolicy(SourceDocument document) {
+    return document.apiVersion().startsWith(GROUP)
+        && (document.kind().equals(VALIDATING_POLICY) || document.kind().equals(MUTATING_POLICY));
+  }
+
+  /** A policy document compiled on its own, with the errors found in it. */
+  private record Compiled(SourceDocument document, Object policy, List<RuleError> errors) {}
+
+  private Compiled compilePolicy(SourceDocument document) {
+    List<RuleError> errors = new ArrayList<>();
+    SpecReader spec = reader(document, errors);
+    Object policy = document.kind().equals(VALIDATING_POLICY) ? validatingPolicy(spec) : mutatingPolicy(spec);
+    return new Compiled(document, policy, errors);
   }
 
   private static <P> void keep(SpecReader spec, P policy, Map<String, P> policies,

@@ -280,9 +280,9 @@ class ValidationEvaluationTest {
   }
 
   @Test
-  void anExpressionThatOutgrowsItsFirstTryGetsItsTrueResult() {
-    // 60 × 60 iterations: more than an unguarded first try may take, well within the limit.
-    assertTrue(CelEnvironment.FAST_ITERATIONS < 3_600 && 3_600 < CelEnvironment.MAX_ITERATIONS);
+  void aNestedComprehensionWithinTheLimitGetsItsTrueResult() {
+    // 60 × 60 iterations, well within the limit.
+    assertTrue(3_600 < CelEnvironment.MAX_ITERATIONS);
     assertTrue(respond(pairsNeverSumTo(60, 500), TWO_REPLICAS).allowed());
     assertDenied("limit: a pair sums to 117", respond(pairsNeverSumTo(60, 117), TWO_REPLICAS));
   }
