@@ -150,6 +150,19 @@ class ExceptionsTest {
   }
 
   @Test
+  void aReviewIsMatchedByItsNamespaceKindNameAndLabels() throws Exception {
+    Map<String, Object> review = new com.fasterxml.jackson.databind.ObjectMapper().readValue("""
+        {"uid": "1", "operation": "CREATE", "namespace": "imaging",
+         "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+         "object": {"apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": "scanner-east", "labels": {"vendor": "acme"}}}}
+        """, Map.class);
+    ExceptedObject object = ExceptedObject.of(new dev.triage.admission.AdmissionRequest(review));
+    assertEquals(new ExceptedObject("imaging", "Deployment", "scanner-east", Map.of("vendor", "acme")), object);
+    assertTrue(load(SCANNER).exceptions().forPolicy("default-security-context", object, NOW).isPresent());
+  }
+
+  @Test
   void namesMatchWithStars() {
     assertTrue(ObjectMatch.glob("scanner-*", "scanner-"));
     assertTrue(ObjectMatch.glob("scanner-*", "scanner-east-1"));
