@@ -359,7 +359,8 @@ public final class ExpressionCompiler {
     private boolean immutable(Object value) {
       return value instanceof String || value instanceof Long || value instanceof Double || value instanceof Boolean
           || value instanceof NullValue || value instanceof com.google.common.primitives.UnsignedLong
-          || value instanceof dev.cel.common.values.CelByteString;
+          || value instanceof dev.cel.common.values.CelByteString || value instanceof Quantity
+          || value instanceof IpAddress || value instanceof Cidr;
     }
 
     private boolean constantInputs(Node node) {

@@ -27,7 +27,7 @@ final class LintCommand implements Callable<Integer> {
         java.util.stream.Stream.concat(snapshot.validating().stream(), snapshot.mutating().stream())
             .filter(b -> !b.binding().implicit()).count(), snapshot.params().size(),
         snapshot.errors().size());
-    out.printf("%s: %s, in %d ms%n", rules, snapshot.runtimeSummary(), millis);
+    out.printf("%s: %s, in %d ms%n", rules, snapshot.runtimes(), millis);
     for (var expression : snapshot.expressions()) {
       if (!expression.isCompiled()) {
         out.printf("  interpreted (%s): %s%n", expression.fallbackReason(), expression.text());

@@ -177,7 +177,7 @@ final class ServeCommand implements Callable<Integer> {
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);
     serveLog.ruleProblems(snapshot.errors());
-    serveLog.listening("https://" + host + ":" + bound, snapshot.policyCount(), rules, snapshot.errors().size(),
+    serveLog.listening("https://" + host + ":" + bound, snapshot, rules,
         (clientCa == null ? "" : "; client certificates from " + clientCa + " required")
             + (metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics"));
     warm.beforeReady(snapshot);
@@ -221,7 +221,7 @@ final class ServeCommand implements Callable<Integer> {
       serving.set(snapshot);
       metrics.reloaded(true);
       metrics.rulesLoaded(snapshot);
-      log.rulesReloaded(rules, snapshot.policyCount(), snapshot.errors().size());
+      log.rulesReloaded(rules, snapshot);
     }
 
     @Override

@@ -47,11 +47,18 @@ public record RuleSnapshot(List<Bound<ValidatingPolicy>> validating, List<Bound<
     base.variables().forEach(v -> all.add(v.expression()));
   }
 
-  /** Expressions the compiled runtime evaluates, and those left to dev.cel's interpreter. */
-  public String runtimeSummary() {
+  /** How many expressions the compiled runtime evaluates, and how many are left to dev.cel's interpreter. */
+  public record Runtimes(long compiled, long interpreted) {
+    @Override
+    public String toString() {
+      return compiled + " expressions compiled, " + interpreted + " on dev.cel's interpreter";
+    }
+  }
+
+  public Runtimes runtimes() {
     List<Expression> all = expressions();
     long compiled = all.stream().filter(Expression::isCompiled).count();
-    return compiled + " expressions compiled, " + (all.size() - compiled) + " on dev.cel's interpreter";
+    return new Runtimes(compiled, all.size() - compiled);
   }
 
   public int policyCount() {

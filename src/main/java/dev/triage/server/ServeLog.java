@@ -1,6 +1,7 @@
 package dev.triage.server;
 
 import dev.triage.rules.RuleError;
+import dev.triage.rules.RuleSnapshot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,24 +50,30 @@ public final class ServeLog {
     }
   }
 
-  public void listening(String url, int policies, Path rules, int problems, String extras) {
+  public void listening(String url, RuleSnapshot snapshot, Path rules, String extras) {
+    RuleSnapshot.Runtimes runtimes = snapshot.runtimes();
     lines.write(json -> {
       json.writeStringField("event", "listening");
       json.writeStringField("url", url);
-      json.writeNumberField("policies", policies);
-      json.writeNumberField("problems", problems);
-      json.writeStringField("message", "Triage listening on " + url + " with " + policies + " policies from " + rules
-          + " (" + problems + " problems)" + extras);
+      json.writeNumberField("policies", snapshot.policyCount());
+      json.writeNumberField("problems", snapshot.errors().size());
+      json.writeNumberField("compiledExpressions", runtimes.compiled());
+      json.writeNumberField("interpretedExpressions", runtimes.interpreted());
+      json.writeStringField("message", "Triage listening on " + url + " with " + snapshot.policyCount()
+          + " policies from " + rules + " (" + snapshot.errors().size() + " problems; " + runtimes + ")" + extras);
     });
   }
 
-  public void rulesReloaded(Path rules, int policies, int problems) {
+  public void rulesReloaded(Path rules, RuleSnapshot snapshot) {
+    RuleSnapshot.Runtimes runtimes = snapshot.runtimes();
     lines.write(json -> {
       json.writeStringField("event", "rules.reloaded");
-      json.writeNumberField("policies", policies);
-      json.writeNumberField("problems", problems);
-      json.writeStringField("message", "rules reloaded from " + rules + ": " + policies + " policies (" + problems
-          + " problems)");
+      json.writeNumberField("policies", snapshot.policyCount());
+      json.writeNumberField("problems", snapshot.errors().size());
+      json.writeNumberField("compiledExpressions", runtimes.compiled());
+      json.writeNumberField("interpretedExpressions", runtimes.interpreted());
+      json.writeStringField("message", "rules reloaded from " + rules + ": " + snapshot.policyCount() + " policies ("
+          + snapshot.errors().size() + " problems; " + runtimes + ")");
     });
   }
 

@@ -91,6 +91,8 @@ class ServeLogIT {
       assertTrue(events.contains(event), event + " missing from " + events);
     }
     String log = Files.readString(stderr);
+    assertTrue(log.matches("(?s).*\"event\":\"listening\".*\"compiledExpressions\":\\d+,\"interpretedExpressions\":0.*"),
+        "the start line says how many expressions run compiled, and that none fall back: " + log);
     int warmed = log.indexOf("\"phase\":\"reload\"");
     assertTrue(warmed >= 0 && warmed < log.indexOf("\"rules.reloaded\""),
         "the edited rules are warmed before they serve: " + log);
