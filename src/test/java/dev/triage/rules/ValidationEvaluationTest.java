@@ -294,4 +294,14 @@ class ValidationEvaluationTest {
     assertTrue(response.message().contains("Iteration budget exceeded: " + CelEnvironment.MAX_ITERATIONS),
         response.message());
   }
+
+  @Test
+  void theRequestVariableHasNoObjectAsInKubernetes() {
+    assertTrue(respond("validations:\n- expression: request.operation == 'CREATE' && !has(request.object)",
+        TWO_REPLICAS).allowed());
+    AdmissionResponse response = respond("validations:\n- expression: request.object.spec.replicas <= 3", TWO_REPLICAS);
+    assertFalse(response.allowed(), "request.object is an error, under failurePolicy Fail a denial");
+    assertTrue(response.message().contains("no such key") || response.message().contains("not present"),
+        response.message());
+  }
 }
