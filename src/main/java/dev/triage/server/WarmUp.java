@@ -81,11 +81,13 @@ public final class WarmUp implements ReadinessCheck {
     }
     long started = System.nanoTime();
     long deadline = started + bound.toNanos();
-    WarmUpReviews reviews = WarmUpReviews.of(rulesDirectory, rules);
-    ReviewHandler handler = handler(rules, reviews);
+    int objects = 0;
     long engineReviews = 0;
     long serverReviews = 0;
     try {
+      WarmUpReviews reviews = WarmUpReviews.of(rulesDirectory, rules);
+      objects = reviews.bodies().size();
+      ReviewHandler handler = handler(rules, reviews);
       long engineUntil = serverPath ? started + (long) (bound.toNanos() * ENGINE_SHARE) : deadline;
       engineReviews = engine(handler, reviews, engineUntil);
       if (serverPath) {
@@ -95,7 +97,7 @@ public final class WarmUp implements ReadinessCheck {
       // A warm-up that fails only leaves the JVM colder; the server serves all the same.
       log.warmUpFailed(phase, e.toString());
     }
-    last = new Result(phase, reviews.bodies().size(), engineReviews, serverReviews,
+    last = new Result(phase, objects, engineReviews, serverReviews,
         (System.nanoTime() - started) / 1_000_000);
     log.warmedUp(last);
     return last;
