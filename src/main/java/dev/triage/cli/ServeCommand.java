@@ -2,6 +2,8 @@ package dev.triage.cli;
 
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
+import dev.triage.exceptions.Expiry;
+import dev.triage.exceptions.ExpiryReminder;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleCompiler;
@@ -132,14 +134,15 @@ final class ServeCommand implements Callable<Integer> {
     Metrics metrics = new Metrics();
     Clock clock = Clock.systemUTC();
     ServeLog serveLog = new ServeLog(err, clock);
+    Expiry expiry = new Expiry(clock);
     // The rules the engine serves: set once warm, and after each edit once the new rules are warm.
     AtomicReference<RuleSnapshot> serving = new AtomicReference<>();
     CompletableFuture<WarmUp> warming = new CompletableFuture<>();
     // The rules compile on another core while the certificates load and the server starts: the
     // larger part of startup, needed only by the first review.
     CompletableFuture<WatchedRules> compiling = CompletableFuture.supplyAsync(() ->
-        new WatchedRules(rules, new RuleCompiler(new CelEnvironment()),
-            new ReloadReport(serveLog, rules, metrics, warming, serving)));
+        new WatchedRules(rules, new RuleCompiler(new CelEnvironment(), clock),
+            new ReloadReport(serveLog, rules, metrics, expiry, warming, serving)));
     JsonLogFormatter.install();
     TlsLog tlsLog = new TlsLog(System.out, clock);
     if (!certificates.prepare(tlsLog, serveLog, clock)) {
@@ -183,7 +186,10 @@ final class ServeCommand implements Callable<Integer> {
     WatchedRules watched = compiling.join();
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);
+    metrics.exceptionsLoaded(snapshot.exceptions(), expiry);
     serveLog.ruleProblems(snapshot.errors());
+    ExpiryReminder reminder =
+        new ExpiryReminder(() -> watched.get().exceptions(), expiry, serveLog::exceptionExpiry, Duration.ofDays(1));
     serveLog.listening("https://" + host + ":" + bound, snapshot, rules,
         (clientCa == null ? "" : "; client certificates from " + clientCa + " required")
             + (metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics"));
@@ -204,6 +210,7 @@ final class ServeCommand implements Callable<Integer> {
       server.shutdown(shutdownTimeout).await();
       certificates.close();
       watched.close();
+      reminder.close();
       if (metricsServer != null) {
         metricsServer.close();
       }
@@ -219,7 +226,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Logs what each rules edit did: the errors of a rejected one with file, line and column. */
-  private record ReloadReport(ServeLog log, Path rules, Metrics metrics, CompletableFuture<WarmUp> warmUp,
+  private record ReloadReport(ServeLog log, Path rules, Metrics metrics, Expiry expiry,
+      CompletableFuture<WarmUp> warmUp,
       AtomicReference<RuleSnapshot> serving) implements WatchedRules.Listener {
     /** The new rules serve once warm; the previous ones answer meanwhile. */
     @Override
@@ -228,6 +236,7 @@ final class ServeCommand implements Callable<Integer> {
       serving.set(snapshot);
       metrics.reloaded(true);
       metrics.rulesLoaded(snapshot);
+      metrics.exceptionsLoaded(snapshot.exceptions(), expiry);
       log.rulesReloaded(rules, snapshot);
     }
 

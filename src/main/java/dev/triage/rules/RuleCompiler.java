@@ -1,6 +1,9 @@
 package dev.triage.rules;
 
+import dev.triage.exceptions.ExceptionReader;
+import dev.triage.exceptions.PolicyExceptions;
 import dev.triage.yaml.SourceDocument;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -22,9 +25,16 @@ public final class RuleCompiler {
   static final String MUTATING_BINDING = "MutatingAdmissionPolicyBinding";
 
   private final CelEnvironment cel;
+  private final Clock clock;
+
+  /** @param clock when rules are read: an exception may reach at most a year past it */
+  public RuleCompiler(CelEnvironment cel, Clock clock) {
+    this.cel = cel;
+    this.clock = clock;
+  }
 
   public RuleCompiler(CelEnvironment cel) {
-    this.cel = cel;
+    this(cel, Clock.systemUTC());
   }
 
   public RuleSnapshot compile(List<SourceDocument> documents, List<RuleError> loadErrors) {
@@ -34,6 +44,7 @@ public final class RuleCompiler {
     Map<PolicyBinding, SpecReader> validatingBindings = new LinkedHashMap<>();
     Map<PolicyBinding, SpecReader> mutatingBindings = new LinkedHashMap<>();
     List<SourceDocument> others = new ArrayList<>();
+    List<SourceDocument> exceptionDocuments = new ArrayList<>();
     Set<String> broken = new HashSet<>();
 
     // Policies, where the expressions are, compile in parallel; their errors are then taken in document order.
@@ -42,6 +53,10 @@ public final class RuleCompiler {
         .forEach(compiled -> policies.put(compiled.document(), compiled));
     for (SourceDocument document : documents) {
       String kind = document.kind();
+      if (ExceptionReader.isException(document)) {
+        exceptionDocuments.add(document);
+        continue;
+      }
       if (!document.apiVersion().startsWith(GROUP)) {
         others.add(document);
         continue;
@@ -83,8 +98,13 @@ public final class RuleCompiler {
                 + " a binding, nor the paramKind of a loaded policy"));
       }
     }
+    Map<String, List<String>> validationMessages = new LinkedHashMap<>();
+    validating.forEach((name, policy) ->
+        validationMessages.put(name, policy.validations().stream().map(Validation::message).toList()));
+    PolicyExceptions exceptions = new ExceptionReader(validationMessages, mutating.keySet(), clock.instant())
+        .read(exceptionDocuments, errors);
     return new RuleSnapshot(List.copyOf(boundValidating), List.copyOf(boundMutating), List.copyOf(params),
-        List.copyOf(errors));
+        exceptions, List.copyOf(errors));
   }
 
   private static boolean isPolicy(SourceDocument document) {

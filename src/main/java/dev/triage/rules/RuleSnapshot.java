@@ -1,5 +1,6 @@
 package dev.triage.rules;
 
+import dev.triage.exceptions.PolicyExceptions;
 import java.util.List;
 import java.util.Map;
 
@@ -7,12 +8,14 @@ import java.util.Map;
  * An immutable, compiled rule set: what one review is evaluated against. Swapped whole on
  * reload, so a review never sees half of an edit.
  *
+ * @param exceptions the {@code Exception} documents beside the rules; each lapses by itself at its expiry
  * @param errors problems found while loading; the rules they concern are not in the snapshot
  */
 public record RuleSnapshot(List<Bound<ValidatingPolicy>> validating, List<Bound<MutatingPolicy>> mutating,
-    List<Map<String, Object>> params, List<RuleError> errors) {
+    List<Map<String, Object>> params, PolicyExceptions exceptions, List<RuleError> errors) {
 
-  public static final RuleSnapshot EMPTY = new RuleSnapshot(List.of(), List.of(), List.of(), List.of());
+  public static final RuleSnapshot EMPTY =
+      new RuleSnapshot(List.of(), List.of(), List.of(), PolicyExceptions.NONE, List.of());
 
   /** A policy together with one of its bindings: the unit that is matched and evaluated. */
   public record Bound<P>(PolicyBase base, P policy, PolicyBinding binding) {}

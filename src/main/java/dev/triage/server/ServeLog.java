@@ -50,6 +50,15 @@ public final class ServeLog {
     }
   }
 
+  /** An exception that has lapsed or lapses within two weeks: said at start and daily. */
+  public void exceptionExpiry(String notice) {
+    lines.write(json -> {
+      json.writeStringField("event", "exception.expiry");
+      json.writeStringField("level", "warn");
+      json.writeStringField("message", notice);
+    });
+  }
+
   public void listening(String url, RuleSnapshot snapshot, Path rules, String extras) {
     RuleSnapshot.Runtimes runtimes = snapshot.runtimes();
     lines.write(json -> {
