@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,8 +28,7 @@ class ReportWriterIT {
   void onlyTheLeaseHolderWritesAndTheOtherTakesOverWhenItGoes() throws Exception {
     KubeApiServer apiServer = KubeApiServer.get();
     Kubectl kubectl = new Kubectl(apiServer);
-    assertTrue(kubectl.withInput(Files.readString(Path.of("webhook/crds/openreports.yaml")), "apply", "-f", "-").ok());
-    assertTrue(kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/reports.openreports.io").ok());
+    ReportCrdsIT.install(kubectl);
     kubectl.run("create", "namespace", "ward");
 
     try (KubernetesClient client = new KubernetesClientBuilder()
