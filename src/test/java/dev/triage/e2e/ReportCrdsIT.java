@@ -39,16 +39,21 @@ class ReportCrdsIT {
         properties: {mode: dry-run}
       """;
 
-  @Test
-  void theCrdsInstallAloneAndReportsListWithTheirCounts() throws Exception {
-    KubeApiServer apiServer = KubeApiServer.get();
-    Kubectl kubectl = new Kubectl(apiServer);
-    String crds = Files.readString(Path.of("webhook/crds/openreports.yaml"));
-    Kubectl.Result applied = kubectl.withInput(crds, "apply", "-f", "-");
+  /** Applies the shipped CRDs and waits until the API server serves them. */
+  static void install(Kubectl kubectl) throws Exception {
+    Kubectl.Result applied = kubectl.withInput(Files.readString(Path.of("webhook/crds/openreports.yaml")), "apply",
+        "-f", "-");
     assertTrue(applied.ok(), applied::printed);
     Kubectl.Result established = kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
         "crd/reports.openreports.io", "crd/clusterreports.openreports.io");
     assertTrue(established.ok(), established::printed);
+  }
+
+  @Test
+  void theCrdsInstallAloneAndReportsListWithTheirCounts() throws Exception {
+    KubeApiServer apiServer = KubeApiServer.get();
+    Kubectl kubectl = new Kubectl(apiServer);
+    install(kubectl);
     kubectl.run("create", "namespace", "clinical");
 
     Kubectl.Result created = kubectl.apply("clinical", REPORT);
@@ -80,8 +85,7 @@ class ReportCrdsIT {
   void aReportBuiltForAWorkloadIsAcceptedAndOwnedByIt() throws Exception {
     KubeApiServer apiServer = KubeApiServer.get();
     Kubectl kubectl = new Kubectl(apiServer);
-    assertTrue(kubectl.withInput(Files.readString(Path.of("webhook/crds/openreports.yaml")), "apply", "-f", "-").ok());
-    assertTrue(kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/reports.openreports.io").ok());
+    install(kubectl);
     kubectl.run("create", "namespace", "oncology");
     Kubectl.Result deployment = kubectl.apply("oncology", """
         apiVersion: apps/v1
