@@ -11,6 +11,7 @@ import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
 import dev.triage.server.AdmissionServer;
+import dev.triage.server.CompilationReadiness;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.GoDuration;
 import dev.triage.server.Limits;
@@ -173,9 +174,15 @@ final class ServeCommand implements Callable<Integer> {
     // first list: a PDB the cache has not seen yet would otherwise deny its workload.
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
         () -> serving.get() != null && (live == null || live.synced()), config);
+    server.readinessCheck(new CompilationReadiness(compiling));
     server.readinessCheck(warm);
     int bound = server.start().await();
     certificates.follow(vertx, server, clock);
+    if (!CompilationReadiness.completes(compiling)) {
+      // Stay up, not ready: /readyz and the log say why, until the pod is restarted or stopped.
+      serveLog.rulesFailed(rules, CompilationReadiness.failure(compiling));
+      new CountDownLatch(1).await();
+    }
     WatchedRules watched = compiling.join();
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);

@@ -56,7 +56,7 @@ final class Activation implements CelVariableResolver {
     return Optional.ofNullable(switch (name) {
       case "object" -> orNull(object);
       case "oldObject" -> orNull(request.oldObject());
-      case "request" -> request.raw();
+      case "request" -> new RequestVariable(request.raw());
       case "params" -> params;
       case "namespaceObject" -> namespaceObject;
       case "variables" -> variables;

@@ -239,10 +239,15 @@ public final class Engine {
     putNames(annotations, DENIED_BY_ANNOTATION, deniedBy);
     putNames(annotations, WARNED_BY_ANNOTATION, warnedBy);
     if (first == null) {
-      return new AdmissionResponse(true, 200, "", "", warnings.list(), Map.copyOf(annotations), null);
+      return new AdmissionResponse(true, 200, "", "", warnings.list(), ordered(annotations), null);
     }
     return new AdmissionResponse(false, first.code(), first.reason(), String.join("; ", denials),
-        warnings.list(), Map.copyOf(annotations), null);
+        warnings.list(), ordered(annotations), null);
+  }
+
+  /** The annotations in the order they were added, so the same request always reads the same. */
+  private static Map<String, String> ordered(Map<String, String> annotations) {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
   }
 
   private static void putNames(Map<String, String> annotations, String key, List<String> policies) {

@@ -30,12 +30,14 @@ final class MutationEvaluator {
       Consumer<Failure> failures) {
     PolicyBase base = bound.base();
     Activation activation = context.activation(current, params, base);
-    try {
-      for (NamedExpression condition : base.matchConditions()) {
-        if (!Boolean.TRUE.equals(activation.eval(condition.expression()))) {
-          return current;
-        }
+    MatchConditions.Verdict match = MatchConditions.evaluate(base, activation, errors);
+    if (!match.applies()) {
+      if (match.error() != null) {
+        fail(bound, match.error(), "Invalid", 422, failures);
       }
+      return current;
+    }
+    try {
       // The request's object is never changed: mutations copy only the objects and lists on the way to
       // what they change.
       Object result = current;
@@ -63,10 +65,23 @@ final class MutationEvaluator {
       return result;
     } catch (EvaluationError e) {
       errors.accept(base.name());
-      if (base.failClosed()) {
-        failures.accept(new Failure(base.name(), bound.binding(), -1, e.getMessage(), "InternalError", 500));
-      }
+      fail(bound, e.getMessage(), "InternalError", 500, failures);
       return current;
+    }
+  }
+
+  /**
+   * A mutation that could not apply answers to the policy's failurePolicy, as in Kubernetes: Fail
+   * denies the request; Ignore admits it unchanged, with a warning that names the policy.
+   */
+  private static void fail(RuleSnapshot.Bound<MutatingPolicy> bound, String message, String reason, int code,
+      Consumer<Failure> failures) {
+    PolicyBase base = bound.base();
+    if (base.failClosed()) {
+      failures.accept(new Failure(base.name(), bound.binding(), -1, message, reason, code));
+    } else {
+      failures.accept(new Failure(base.name(), bound.binding().withActions(java.util.Set.of(ValidationAction.WARN)),
+          -1, "not applied (failurePolicy: Ignore): " + message, reason, code));
     }
   }
 }

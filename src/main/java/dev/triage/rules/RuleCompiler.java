@@ -313,6 +313,10 @@ public final class RuleCompiler {
       paramRef = new ParamRef(refName, spec.string("/spec/paramRef/namespace", ""),
           hasSelector ? spec.selector("/spec/paramRef/selector") : null, notFound.equals("Deny"));
     }
+    if (!validating) {
+      // A mutating policy's failure answers to its failurePolicy alone: under Fail it denies.
+      actions = EnumSet.of(ValidationAction.DENY);
+    }
     return spec.failed() ? null
         : new PolicyBinding(name, policyName, Set.copyOf(actions), match, paramRef, false);
   }

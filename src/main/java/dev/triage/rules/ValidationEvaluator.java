@@ -24,22 +24,10 @@ final class ValidationEvaluator {
       Map<String, String> annotations) {
     PolicyBase base = bound.base();
     Activation activation = context.activation(context.request().object(), params, base);
-    // As in Kubernetes, a condition that is false skips the policy even when another one errs.
-    String conditionError = null;
-    for (NamedExpression condition : base.matchConditions()) {
-      try {
-        if (!Boolean.TRUE.equals(activation.eval(condition.expression()))) {
-          return;
-        }
-      } catch (EvaluationError e) {
-        errors.accept(base.name());
-        conditionError = conditionError != null ? conditionError
-            : "matchCondition " + condition.name() + ": " + e.getMessage();
-      }
-    }
-    if (conditionError != null) {
-      if (base.failClosed()) {
-        failures.accept(failure(bound, -1, conditionError, "Invalid", 422));
+    MatchConditions.Verdict match = MatchConditions.evaluate(base, activation, errors);
+    if (!match.applies()) {
+      if (match.error() != null && base.failClosed()) {
+        failures.accept(failure(bound, -1, match.error(), "Invalid", 422));
       }
       return;
     }

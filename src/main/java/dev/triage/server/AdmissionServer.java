@@ -327,17 +327,21 @@ public final class AdmissionServer implements AutoCloseable {
       }
     };
     response.closeHandler(gone -> answered.run());
+    Answer answer = new Answer();
     long timer = vertx.setTimer(answerBy, t -> {
-      send(request, handler.timedOut(endpoint, admission, timeout));
+      Reply late = handler.timedOut(endpoint, admission, timeout, answer);
+      if (late != null) {
+        send(request, late);
+      }
       answered.run();
     });
-    vertx.<Reply>executeBlocking(() -> handler.decide(endpoint, admission, budget), false)
+    vertx.<Reply>executeBlocking(() -> handler.decide(endpoint, admission, budget, answer), false)
         .onComplete(result -> {
           vertx.cancelTimer(timer);
-          if (result.succeeded()) {
-            send(request, result.result());
-          } else {
-            send(request, handler.timedOut(endpoint, admission, timeout));
+          Reply reply = result.succeeded() ? result.result()
+              : handler.failed(endpoint, admission, result.cause(), answer);
+          if (reply != null) { // null: the deadline answered first
+            send(request, reply);
           }
           answered.run();
         });

@@ -91,6 +91,10 @@ public final class Metrics {
     requests(endpoint, request, "timeout").increment();
   }
 
+  void failed(Endpoint endpoint, AdmissionRequest request) {
+    requests(endpoint, request, "error").increment();
+  }
+
   void rejected(Endpoint endpoint) {
     requests(endpoint, "", "", "rejected").increment();
   }

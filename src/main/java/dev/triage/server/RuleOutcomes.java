@@ -25,11 +25,18 @@ final class RuleOutcomes {
     decision.errors().forEach(policy -> outcomes.put(policy, "error"));
     String changed = decision.mode() == Mode.DRY_RUN ? "would-mutate" : "mutate";
     decision.changed().forEach(policy -> outcomes.put(policy, changed));
+    // A policy bound more than once keeps the strongest thing its bindings did.
+    Map<String, String> failed = new LinkedHashMap<>();
     for (Failure failure : decision.failures()) {
-      outcomes.put(failure.policy(), outcome(failure.binding(), decision.mode()));
+      failed.merge(failure.policy(), outcome(failure.binding(), decision.mode()),
+          (a, b) -> STRENGTH.indexOf(a) <= STRENGTH.indexOf(b) ? a : b);
     }
+    outcomes.putAll(failed);
     return outcomes;
   }
+
+  /** Failure outcomes, strongest first. */
+  private static final java.util.List<String> STRENGTH = java.util.List.of("deny", "dry-run", "warn", "audit");
 
   /** The strongest thing a failure did: a denial (or what the mode made of it), else a warning, else audit. */
   private static String outcome(PolicyBinding binding, Mode mode) {

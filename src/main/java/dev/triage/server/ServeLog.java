@@ -73,6 +73,16 @@ public final class ServeLog {
     });
   }
 
+  /** The rules could not be compiled at start: the server stays up, never ready. */
+  public void rulesFailed(Path rules, String failure) {
+    lines.write(json -> {
+      json.writeStringField("event", "rules.failed");
+      json.writeStringField("level", "error");
+      json.writeStringField("message", "the rules from " + rules + " could not be compiled: " + failure
+          + "; not ready until restarted with rules that compile");
+    });
+  }
+
   public void rulesReloaded(Path rules, RuleSnapshot snapshot) {
     RuleSnapshot.Runtimes runtimes = snapshot.runtimes();
     lines.write(json -> {

@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triage.reports.ReportBuilder;
+import dev.triage.reports.ReportFlavor;
+import dev.triage.reports.ReportSubject;
+import dev.triage.reports.RuleResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The shipped openreports.io CRDs, installed on their own into a real API server: accepted as
- * structural schemas, and {@code kubectl get reports} shows a team its counts.
+ * structural schemas, {@code kubectl get reports} shows a team its counts, and the report
+ * {@link ReportBuilder} makes for a workload is accepted as it stands.
  */
 class ReportCrdsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REPORT = """
       apiVersion: openreports.io/v1alpha1
       kind: Report
@@ -28,16 +39,21 @@ class ReportCrdsIT {
         properties: {mode: dry-run}
       """;
 
-  @Test
-  void theCrdsInstallAloneAndReportsListWithTheirCounts() throws Exception {
-    KubeApiServer apiServer = KubeApiServer.get();
-    Kubectl kubectl = new Kubectl(apiServer);
-    String crds = Files.readString(Path.of("webhook/crds/openreports.yaml"));
-    Kubectl.Result applied = kubectl.withInput(crds, "apply", "-f", "-");
+  /** Applies the shipped CRDs and waits until the API server serves them. */
+  static void install(Kubectl kubectl) throws Exception {
+    Kubectl.Result applied = kubectl.withInput(Files.readString(Path.of("webhook/crds/openreports.yaml")), "apply",
+        "-f", "-");
     assertTrue(applied.ok(), applied::printed);
     Kubectl.Result established = kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
         "crd/reports.openreports.io", "crd/clusterreports.openreports.io");
     assertTrue(established.ok(), established::printed);
+  }
+
+  @Test
+  void theCrdsInstallAloneAndReportsListWithTheirCounts() throws Exception {
+    KubeApiServer apiServer = KubeApiServer.get();
+    Kubectl kubectl = new Kubectl(apiServer);
+    install(kubectl);
     kubectl.run("create", "namespace", "clinical");
 
     Kubectl.Result created = kubectl.apply("clinical", REPORT);
@@ -63,5 +79,46 @@ class ReportCrdsIT {
     assertTrue(cluster.ok(), cluster::printed);
     assertEquals("namespace-clinical", kubectl.run("get", "clusterreports", "-o", "name").out().strip()
         .replace("clusterreport.openreports.io/", ""));
+  }
+
+  @Test
+  void aReportBuiltForAWorkloadIsAcceptedAndOwnedByIt() throws Exception {
+    KubeApiServer apiServer = KubeApiServer.get();
+    Kubectl kubectl = new Kubectl(apiServer);
+    install(kubectl);
+    kubectl.run("create", "namespace", "oncology");
+    Kubectl.Result deployment = kubectl.apply("oncology", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: notes-api}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: notes-api}}
+          template:
+            metadata: {labels: {app: notes-api}}
+            spec: {containers: [{name: api, image: registry.local/notes:1.4}]}
+        """);
+    assertTrue(deployment.ok(), deployment::printed);
+    Kubectl.Result read = kubectl.run("get", "deployment", "notes-api", "-n", "oncology", "-o", "json");
+    Map<?, ?> object = JSON.readValue(read.out(),
+        Map.class);
+    Map<String, Object> report = new ReportBuilder(ReportFlavor.OPENREPORTS).build(ReportSubject.of(object),
+        List.of(new RuleResult("require-pdb", "", RuleResult.Outcome.FAIL,
+            "Deployment notes-api (3 replicas) has no PodDisruptionBudget", "dry-run", RuleResult.Source.BACKGROUND,
+            Instant.now(), "")));
+    Kubectl.Result created = kubectl.apply("oncology",
+        JSON.writeValueAsString(report));
+    assertTrue(created.ok(), created::printed);
+
+    Kubectl.Result listed = kubectl.run("get", "reports", "-n", "oncology", "-o", "json");
+    Map<?, ?> list = JSON.readValue(listed.out(),
+        Map.class);
+    Map<?, ?> stored = (Map<?, ?>) ((List<?>) list.get("items")).get(0);
+    Map<?, ?> owner = (Map<?, ?>) ((List<?>) ((Map<?, ?>) stored
+        .get("metadata")).get("ownerReferences")).get(0);
+    assertEquals(((Map<?, ?>) object.get("metadata")).get("uid"), owner.get("uid"));
+    Map<?, ?> result = (Map<?, ?>) ((List<?>) stored.get("results")).get(0);
+    assertEquals("fail", result.get("result"));
+    assertEquals("Deployment notes-api (3 replicas) has no PodDisruptionBudget", result.get("message"));
   }
 }

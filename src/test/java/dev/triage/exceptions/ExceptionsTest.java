@@ -259,6 +259,22 @@ class ExceptionsTest {
   }
 
   @Test
+  void theReminderSaysTheNoticesAtStartAndThenEveryPeriod() throws Exception {
+    PolicyExceptions exceptions = load(SCANNER).exceptions();
+    Expiry fiveDaysLeft = new Expiry(Clock.fixed(exceptions.all().get(0).expires().minusSeconds(5 * 86_400L),
+        ZoneOffset.UTC));
+    java.util.concurrent.BlockingQueue<String> said = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (ExpiryReminder reminder = new ExpiryReminder(() -> exceptions, fiveDaysLeft, said::add,
+        java.time.Duration.ofMillis(200))) {
+      for (int i = 0; i < 2; i++) {
+        String line = said.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(line != null && line.contains("Exception imaging-scanner: expires at 2027-01-15 (5 days left)"),
+            String.valueOf(line));
+      }
+    }
+  }
+
+  @Test
   void anExpiredExceptionStillLoadsSoLintCanWarnAboutIt() throws Exception {
     RuleSnapshot rules = load(exception("old", """
         policies: [{policyName: default-security-context}]

@@ -117,6 +117,65 @@ class MutationTest {
     Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
     assertTrue(decision.response().allowed());
     assertNull(decision.response().patch());
+    assertEquals(1, decision.response().warnings().size(), () -> decision.response().warnings().toString());
+    assertTrue(decision.response().warnings().get(0).startsWith("broken: not applied (failurePolicy: Ignore): "),
+        decision.response().warnings().get(0));
+  }
+
+  private static final String BINDING = """
+      ---
+      apiVersion: admissionregistration.k8s.io/v1beta1
+      kind: MutatingAdmissionPolicyBinding
+      metadata: {name: broken-everywhere}
+      spec: {policyName: broken}
+      """;
+
+  @Test
+  void aFailingMutationUnderFailDeniesThroughAnExplicitBindingToo() {
+    String broken = mutating("broken", """
+        - patchType: ApplyConfiguration
+          applyConfiguration:
+            expression: "Object{metadata: Object.metadata{labels: {'n': string(1 / 0)}}}"
+        """) + BINDING;
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
+    assertFalse(decision.response().allowed());
+    assertTrue(decision.response().message().startsWith("broken: ") && decision.response().message().contains("by zero"),
+        decision.response().message());
+    assertEquals("broken", decision.response().auditAnnotations().get("denied-by"));
+  }
+
+  @Test
+  void aFalseMatchConditionSkipsAMutationEvenWhenAnotherErrs() {
+    String conditions = """
+        matchConditions:
+        - {name: errs, expression: "1 / 0 == 1"}
+        - {name: never, expression: "false"}
+        """;
+    String skipped = mutating("broken", """
+        - patchType: JSONPatch
+          jsonPatch:
+            expression: "[JSONPatch{op: 'add', path: '/metadata/labels/x', value: 'y'}]"
+        """).replace("  reinvocationPolicy: IfNeeded\n", "  reinvocationPolicy: IfNeeded\n" + conditions.indent(2));
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), skipped);
+    assertTrue(decision.response().allowed(), decision.response().message());
+    assertNull(decision.response().patch());
+
+    String failing = skipped.replace("expression: \"false\"", "expression: \"true\"");
+    Decision denied = mutate(ClusterView.EMPTY, Requests.create(POD), failing);
+    assertFalse(denied.response().allowed());
+    assertTrue(denied.response().message().startsWith("broken: matchCondition errs: "), denied.response().message());
+  }
+
+  @Test
+  void aMalformedJsonPatchIsTheRulesErrorNotACrash() {
+    String broken = mutating("broken", """
+        - patchType: JSONPatch
+          jsonPatch:
+            expression: "[JSONPatch{op: 'copy', from: 1, path: '/metadata/labels/x'}]"
+        """);
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
+    assertFalse(decision.response().allowed());
+    assertTrue(decision.response().message().startsWith("broken: mutations[0]: "), decision.response().message());
   }
 
   @Test

@@ -294,4 +294,24 @@ class ValidationEvaluationTest {
     assertTrue(response.message().contains("Iteration budget exceeded: " + CelEnvironment.MAX_ITERATIONS),
         response.message());
   }
+
+  @Test
+  void theRequestVariableHasNoObjectAsInKubernetes() {
+    assertTrue(respond("validations:\n- expression: request.operation == 'CREATE' && !has(request.object)",
+        TWO_REPLICAS).allowed());
+    AdmissionResponse response = respond("validations:\n- expression: request.object.spec.replicas <= 3", TWO_REPLICAS);
+    assertFalse(response.allowed(), "request.object is an error, under failurePolicy Fail a denial");
+    assertTrue(response.message().contains("no such key") || response.message().contains("not present"),
+        response.message());
+  }
+
+  @Test
+  void auditAnnotationsKeepTheOrderTheyWereWrittenIn() {
+    String spec = "validations:\n- expression: 'false'\nauditAnnotations:\n"
+        + java.util.stream.IntStream.range(0, 12).mapToObj(i -> "- {key: k" + (char) ('a' + i) + ", valueExpression: \"'v'\"}")
+            .collect(java.util.stream.Collectors.joining("\n"));
+    java.util.List<String> keys = new java.util.ArrayList<>(respond(spec, TWO_REPLICAS).auditAnnotations().keySet());
+    java.util.List<String> written = keys.stream().filter(k -> k.startsWith("limit/")).toList();
+    assertEquals(java.util.stream.IntStream.range(0, 12).mapToObj(i -> "limit/k" + (char) ('a' + i)).toList(), written);
+  }
 }

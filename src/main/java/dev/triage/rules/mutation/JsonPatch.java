@@ -39,6 +39,12 @@ public final class JsonPatch {
           || !(map.get("path") instanceof String path)) {
         throw new IllegalArgumentException("each JSONPatch needs string fields op and path");
       }
+      if (map.containsKey("from") && !(map.get("from") instanceof String)) {
+        throw new IllegalArgumentException("JSONPatch " + op + " " + path + ": from must be a string");
+      }
+      if ((op.equals("move") || op.equals("copy")) && !map.containsKey("from")) {
+        throw new IllegalArgumentException("JSONPatch " + op + " " + path + " needs a from");
+      }
       Object value = map.containsKey("from") ? new Move((String) map.get("from")) : map.get("value");
       if (!List.of("add", "remove", "replace", "move", "copy", "test").contains(op)) {
         throw new IllegalArgumentException("unknown JSONPatch op \"" + op + "\"");
