@@ -7,12 +7,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.cel.common.values.NullValue;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Parses JSON in one pass into the values CEL evaluates directly: {@code LinkedHashMap},
+ * Parses JSON in one pass into the values CEL evaluates directly: {@link JsonObject},
  * {@code ArrayList}, {@code String}, {@code Long}, {@code Double}, {@code Boolean}, and
  * {@link NullValue#NULL_VALUE} for JSON null (CEL treats a Java null as an unknown, not as null).
  */
@@ -42,7 +41,7 @@ public final class JsonValues {
   private static Object value(JsonParser parser, JsonToken token) throws IOException {
     switch (token) {
       case START_OBJECT: {
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<String, Object> map = new JsonObject();
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
           String key = parser.currentName();
           map.put(key, value(parser, parser.nextToken()));

@@ -264,6 +264,16 @@ public final class PemFiles {
    */
   public static ServingCertificate servingPair(String certFile, byte[] certPem, String keyFile, byte[] keyPem,
       Instant now) {
+    ServingCertificate pair = pair(certFile, certPem, keyFile, keyPem);
+    checkValidity(certFile, pair.certificate(), now);
+    return pair;
+  }
+
+  /**
+   * A certificate chain and the private key of its first certificate, whatever their dates: for
+   * stored material that rotation, not the reader, decides about.
+   */
+  public static ServingCertificate pair(String certFile, byte[] certPem, String keyFile, byte[] keyPem) {
     List<X509Certificate> chain = parseCertificates(certFile, certPem);
     PrivateKey key = parsePrivateKey(keyFile, keyPem);
     X509Certificate leaf = chain.get(0);
@@ -276,7 +286,6 @@ public final class PemFiles {
     if (!matches) {
       throw new TlsMaterialException(mismatchMessage(certFile, keyFile, chain, key));
     }
-    checkValidity(certFile, leaf, now);
     return new ServingCertificate(chain, key);
   }
 

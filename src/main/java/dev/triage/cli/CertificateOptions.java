@@ -6,6 +6,7 @@ import dev.triage.certs.PemFiles;
 import dev.triage.certs.TlsMaterialException;
 import dev.triage.server.AdmissionServer;
 import dev.triage.server.CertificateFileWatcher;
+import dev.triage.server.ServeLog;
 import dev.triage.server.ServingTls;
 import dev.triage.server.TlsLog;
 import io.vertx.core.Vertx;
@@ -61,9 +62,9 @@ final class CertificateOptions {
 
   /**
    * Checks the options, creates development certificates if needed, and checks the pair. Returns
-   * false, having said why on standard error, when the pair cannot be served.
+   * false, having said why in {@code serveLog}, when the pair cannot be served.
    */
-  boolean prepare(TlsLog log, Clock clock) throws IOException {
+  boolean prepare(TlsLog log, ServeLog serveLog, Clock clock) throws IOException {
     this.log = log;
     if (selfManaged.enabled) {
       if (cert != null || key != null) {
@@ -86,8 +87,7 @@ final class CertificateOptions {
       cert = dev.cert();
       key = dev.key();
       ca = dev.caCert();
-      spec.commandLine().getOut().printf("development certificates in %s; trust the CA with: curl --cacert %s ...%n",
-          devCerts, dev.caCert());
+      serveLog.developmentCertificates(devCerts, dev.caCert());
     }
     Path besideCert = cert.resolveSibling(CertificateDirectory.CA_CERT_FILE);
     caFile = ca != null ? Optional.of(ca) : Files.exists(besideCert) ? Optional.of(besideCert) : Optional.empty();
@@ -95,7 +95,7 @@ final class CertificateOptions {
       PemFiles.loadServingPair(cert, key, clock);
       return true;
     } catch (TlsMaterialException | IOException e) {
-      spec.commandLine().getErr().println("cannot serve with " + cert + " and " + key + ": " + e.getMessage());
+      serveLog.unservable(cert, key, e.getMessage());
       return false;
     }
   }
@@ -121,7 +121,7 @@ final class CertificateOptions {
       watcher.reload();
       watcher.start(Duration.ofSeconds(pollSeconds));
     }
-    server.readinessDetail(tls::status);
+    server.readinessCheck(tls);
     this.tls = tls;
     tls.warnIfExpiring();
     vertx.setPeriodic(EXPIRY_WARNING_INTERVAL.toMillis(), id -> tls.warnIfExpiring());

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
     description = "Kubernetes admission webhook: CEL admission policies for clusters that hold patient data.",
     subcommands = {ServeCommand.class, CheckCommand.class, LintCommand.class, TestCommand.class, ConformanceCommand.class,
+        ExceptionsCommand.class,
         CertsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {

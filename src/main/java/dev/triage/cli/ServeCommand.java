@@ -2,6 +2,8 @@ package dev.triage.cli;
 
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
+import dev.triage.exceptions.Expiry;
+import dev.triage.exceptions.ExpiryReminder;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleCompiler;
@@ -9,6 +11,7 @@ import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
 import dev.triage.server.AdmissionServer;
+import dev.triage.server.CompilationReadiness;
 import dev.triage.server.DecisionLog;
 import dev.triage.server.GoDuration;
 import dev.triage.server.Limits;
@@ -16,7 +19,9 @@ import dev.triage.server.JsonLogFormatter;
 import dev.triage.server.Metrics;
 import dev.triage.server.MetricsServer;
 import dev.triage.server.ReviewHandler;
+import dev.triage.server.ServeLog;
 import dev.triage.server.TlsLog;
+import dev.triage.server.WarmUp;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,6 +92,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "then wait at most this long for reviews in flight before exiting (default: ${DEFAULT-VALUE})")
   Duration shutdownTimeout;
 
+  @Option(names = "--warm-up", defaultValue = "2s", converter = WarmUpConverter.class,
+      description = "before turning ready, and after each rules edit before it serves, run the rules on synthetic"
+          + " reviews (at start also through the server over loopback TLS) for at most this long; 0 turns it off"
+          + " (default: ${DEFAULT-VALUE})")
+  Duration warmUp;
+
   @Option(names = "--metrics-port", defaultValue = "9090",
       description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
   int metricsPort;
@@ -105,28 +117,44 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /** A duration, or 0 for none. */
+  static final class WarmUpConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return value.equals("0") || value.equals("0s") ? Duration.ZERO : new GoDurationConverter().convert(value);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
     }
     Metrics metrics = new Metrics();
+    Clock clock = Clock.systemUTC();
+    ServeLog serveLog = new ServeLog(err, clock);
+    Expiry expiry = new Expiry(clock);
+    // The rules the engine serves: set once warm, and after each edit once the new rules are warm.
+    AtomicReference<RuleSnapshot> serving = new AtomicReference<>();
+    CompletableFuture<WarmUp> warming = new CompletableFuture<>();
     // The rules compile on another core while the certificates load and the server starts: the
     // larger part of startup, needed only by the first review.
     CompletableFuture<WatchedRules> compiling = CompletableFuture.supplyAsync(() ->
-        new WatchedRules(rules, new RuleCompiler(new CelEnvironment()), new ReloadReport(err, rules, metrics)));
+        new WatchedRules(rules, new RuleCompiler(new CelEnvironment(), clock),
+            new ReloadReport(serveLog, rules, metrics, expiry, warming, serving)));
     JsonLogFormatter.install();
-    Clock clock = Clock.systemUTC();
     TlsLog tlsLog = new TlsLog(System.out, clock);
-    if (!certificates.prepare(tlsLog, clock)) {
+    if (!certificates.prepare(tlsLog, serveLog, clock)) {
       return 1;
     }
     LiveClusterView live = kubeconfig != null || inCluster ? LiveClusterView.connect(kubeconfig) : null;
     DecisionLog log = new DecisionLog(System.out, clock);
     ClusterView cluster = live != null ? live : ClusterView.EMPTY;
-    Engine engine = new Engine(() -> compiling.join().get(), cluster, clock);
+    Engine engine = new Engine(() -> {
+      RuleSnapshot current = serving.get();
+      return current != null ? current : compiling.join().get();
+    }, cluster, clock);
     if (live != null) {
       metrics.clusterViewStale(live::stale);
     }
@@ -138,33 +166,41 @@ final class ServeCommand implements Callable<Integer> {
       metricsServer.start().await();
     }
     Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
-    // Not ready until the rules are compiled and the cluster view holds the API server's first
-    // list: a PDB the cache has not seen yet would otherwise deny its workload.
+    AdmissionServer.Config config = new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(),
+        clientCa, limits);
+    WarmUp warm = new WarmUp(vertx, rules, config, warmUp, serveLog, clock);
+    warming.complete(warm);
+    // Not ready until the rules are compiled and warm and the cluster view holds the API server's
+    // first list: a PDB the cache has not seen yet would otherwise deny its workload.
     AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
-        () -> compiling.isDone() && (live == null || live.synced()),
-        new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(), clientCa, limits));
+        () -> serving.get() != null && (live == null || live.synced()), config);
+    server.readinessCheck(new CompilationReadiness(compiling));
+    server.readinessCheck(warm);
     int bound = server.start().await();
     certificates.follow(vertx, server, clock);
+    if (!CompilationReadiness.completes(compiling)) {
+      // Stay up, not ready: /readyz and the log say why, until the pod is restarted or stopped.
+      serveLog.rulesFailed(rules, CompilationReadiness.failure(compiling));
+      new CountDownLatch(1).await();
+    }
     WatchedRules watched = compiling.join();
     RuleSnapshot snapshot = watched.get();
     metrics.rulesLoaded(snapshot);
-    for (RuleError error : snapshot.errors()) {
-      err.println(error);
-    }
-    err.flush();
+    metrics.exceptionsLoaded(snapshot.exceptions(), expiry);
+    serveLog.ruleProblems(snapshot.errors());
+    ExpiryReminder reminder =
+        new ExpiryReminder(() -> watched.get().exceptions(), expiry, serveLog::exceptionExpiry, Duration.ofDays(1));
+    serveLog.listening("https://" + host + ":" + bound, snapshot, rules,
+        (clientCa == null ? "" : "; client certificates from " + clientCa + " required")
+            + (metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics"));
+    warm.beforeReady(snapshot);
+    serving.set(snapshot);
     watched.watch(reloadInterval);
-    out.printf("Triage listening on https://%s:%d with %d policies from %s (%d problems)%s%s%n", host, bound,
-        snapshot.policyCount(), rules, snapshot.errors().size(),
-        clientCa == null ? "" : "; client certificates from " + clientCa + " required",
-        metricsServer == null ? "" : "; metrics on http://" + host + ":" + metricsPort + "/metrics");
-    out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
       // catch up, then finish the reviews in flight and exit.
-      err.printf("stopping: not ready, answering for %d ms more, then up to %d ms for reviews in flight%n",
-          shutdownDelay.toMillis(), shutdownTimeout.toMillis());
-      err.flush();
+      serveLog.stopping(shutdownDelay, shutdownTimeout);
       server.drain();
       try {
         Thread.sleep(shutdownDelay.toMillis());
@@ -174,6 +210,7 @@ final class ServeCommand implements Callable<Integer> {
       server.shutdown(shutdownTimeout).await();
       certificates.close();
       watched.close();
+      reminder.close();
       if (metricsServer != null) {
         metricsServer.close();
       }
@@ -181,34 +218,32 @@ final class ServeCommand implements Callable<Integer> {
       if (live != null) {
         live.close();
       }
-      err.println("stopped");
-      err.flush();
+      serveLog.stopped();
       stopped.countDown();
     }, "triage-shutdown"));
     stopped.await();
     return 0;
   }
 
-  /** Says on stderr what each rules edit did: the errors of a rejected one as file:line:column. */
-  private record ReloadReport(PrintWriter err, Path rules, Metrics metrics) implements WatchedRules.Listener {
+  /** Logs what each rules edit did: the errors of a rejected one with file, line and column. */
+  private record ReloadReport(ServeLog log, Path rules, Metrics metrics, Expiry expiry,
+      CompletableFuture<WarmUp> warmUp,
+      AtomicReference<RuleSnapshot> serving) implements WatchedRules.Listener {
+    /** The new rules serve once warm; the previous ones answer meanwhile. */
     @Override
     public void reloaded(RuleSnapshot snapshot) {
+      warmUp.join().beforeServing(snapshot);
+      serving.set(snapshot);
       metrics.reloaded(true);
       metrics.rulesLoaded(snapshot);
-      err.printf("rules reloaded from %s: %d policies (%d problems)%n", rules, snapshot.policyCount(),
-          snapshot.errors().size());
-      err.flush();
+      metrics.exceptionsLoaded(snapshot.exceptions(), expiry);
+      log.rulesReloaded(rules, snapshot);
     }
 
     @Override
     public void rejected(List<RuleError> errors, long rejections) {
       metrics.reloaded(false);
-      for (RuleError error : errors) {
-        err.println(error);
-      }
-      err.printf("rules edit rejected (%d so far): %d new problems; the last good rules keep serving%n", rejections,
-          errors.size());
-      err.flush();
+      log.rulesRejected(errors, rejections);
     }
   }
 }

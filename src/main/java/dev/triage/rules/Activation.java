@@ -4,6 +4,7 @@ import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import dev.triage.admission.AdmissionRequest;
+import dev.triage.cel.BudgetExceeded;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ final class Activation implements CelVariableResolver {
     }
     try {
       return expression.eval(this, deadlineNanos);
-    } catch (CelEvaluationException | RuntimeException | Expression.BudgetExceeded e) {
+    } catch (CelEvaluationException | RuntimeException | BudgetExceeded e) {
       throw EvaluationError.of(e, expression.text());
     }
   }
@@ -55,7 +56,7 @@ final class Activation implements CelVariableResolver {
     return Optional.ofNullable(switch (name) {
       case "object" -> orNull(object);
       case "oldObject" -> orNull(request.oldObject());
-      case "request" -> request.raw();
+      case "request" -> new RequestVariable(request.raw());
       case "params" -> params;
       case "namespaceObject" -> namespaceObject;
       case "variables" -> variables;
@@ -117,7 +118,7 @@ final class Activation implements CelVariableResolver {
           values.put(variable.name(), COMPUTING);
           try {
             value = variable.expression().eval(Activation.this, deadlineNanos);
-          } catch (Expression.BudgetExceeded e) {
+          } catch (BudgetExceeded e) {
             values.remove(variable.name());
             throw e; // ends the whole evaluation, not just this variable
           } catch (CelEvaluationException | RuntimeException e) {

@@ -6,16 +6,24 @@ import dev.cel.checker.CelStandardDeclarations;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
-import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import dev.triage.rules.cel.CachedMatches;
-import dev.triage.rules.cel.KubernetesCelLibrary;
-import dev.triage.rules.cel.TriageCelLibrary;
+import dev.cel.runtime.CelRuntimeLibrary;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
+import dev.triage.cel.Bindings;
+import dev.triage.cel.ExpressionCompiler;
+import dev.triage.cel.Limits;
+import dev.cel.common.types.CelType;
+import java.util.List;
+import java.util.Map;
+import dev.triage.cel.CachedMatches;
+import dev.triage.cel.KubernetesCelLibrary;
+import dev.triage.cel.TriageCelLibrary;
 
 /**
  * The CEL environment of admission policies, as Kubernetes defines it: standard macros,
@@ -36,48 +44,84 @@ public final class CelEnvironment {
 
   public static final String[] VARIABLES = {"object", "oldObject", "request", "params", "namespaceObject"};
 
-  /**
-   * Comprehension iterations one evaluation may take on its unguarded first try (see
-   * {@link Expression}), nested ones included. With {@link #MAX_FAST_NODES} that bounds a try to
-   * about a million node visits (a tenth of a second) before the guarded evaluation takes over;
-   * the shipped rules need a few hundred iterations at most, even on a 100 KB Deployment.
-   */
-  public static final int FAST_ITERATIONS = 2_000;
-
-  /** Expressions larger than this are always evaluated guarded: their unguarded try would be too long. */
-  public static final int MAX_FAST_NODES = 500;
-
   private final Cel cel;
-  /** The same runtime with {@link #FAST_ITERATIONS}: no second compiler, no second set of bindings. */
-  private final CelRuntime fast;
+  private final ExpressionCompiler compiler;
+  private final RuntimeComparison comparison;
+
+  private final boolean compile;
 
   public CelEnvironment() {
+    this(null, true);
+  }
+
+  /**
+   * An environment that evaluates every expression with dev.cel's interpreter: what Triage did
+   * before it had its own runtime, kept for benchmarks that measure the difference.
+   */
+  public static CelEnvironment interpreterOnly() {
+    return new CelEnvironment(null, false);
+  }
+
+  /**
+   * An environment whose expressions run on both runtimes and report each pair of results to
+   * {@code comparison}; what they answer is the compiled runtime's.
+   */
+  public static CelEnvironment comparing(RuntimeComparison comparison) {
+    return new CelEnvironment(comparison, true);
+  }
+
+  private CelEnvironment(Cel cel, ExpressionCompiler compiler, RuntimeComparison comparison, boolean compile) {
+    this.cel = cel;
+    this.compiler = compiler;
+    this.comparison = comparison;
+    this.compile = compile;
+  }
+
+  /** This environment with more variables declared: what the CEL specification's own tests need. */
+  public CelEnvironment withVariables(Map<String, CelType> variables) {
+    var builder = cel.toCelBuilder();
+    variables.forEach(builder::addVar);
+    return new CelEnvironment(builder.build(), compiler, comparison, compile);
+  }
+
+  private CelEnvironment(RuntimeComparison comparison, boolean compile) {
+    this.comparison = comparison;
+    this.compile = compile;
+    CelOptions options = options();
+    List<CelRuntimeLibrary> runtimeLibraries = List.of(CelExtensions.optional(), CelExtensions.strings(),
+        CelExtensions.sets(options), CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE,
+        TriageCelLibrary.INSTANCE);
     var builder = CelFactory.standardCelBuilder()
-        .setOptions(options(MAX_ITERATIONS))
+        .setOptions(options)
         // The standard environment, but matches() compiles each pattern once rather than on every call.
         .setStandardEnvironmentEnabled(false)
         .setStandardDeclarations(CelStandardDeclarations.newBuilder().build())
         .setStandardFunctions(CachedMatches.STANDARD_FUNCTIONS)
         .addFunctionBindings(CachedMatches.bindings(MAX_REGEX_PROGRAM_SIZE))
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
-            TriageCelLibrary.INSTANCE)
-        .addRuntimeLibraries(CelExtensions.optional(), CelExtensions.strings(), KubernetesCelLibrary.INSTANCE,
-            TriageCelLibrary.INSTANCE)
+        .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(options),
+            CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE, TriageCelLibrary.INSTANCE)
+        .addRuntimeLibraries(runtimeLibraries)
         .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("cluster", MapType.create(SimpleType.STRING, SimpleType.DYN));
     for (String name : VARIABLES) {
       builder.addVar(name, SimpleType.DYN);
     }
     this.cel = builder.build();
-    this.fast = cel.toRuntimeBuilder().setOptions(options(FAST_ITERATIONS)).build();
+    // The compiled runtime calls, for what it does not implement itself, the implementations dev.cel would.
+    RuntimeEquality equality = RuntimeEquality.create(RuntimeHelpers.create(), options);
+    Bindings bindings = Bindings.of(runtimeLibraries, equality, options,
+        CachedMatches.STANDARD_FUNCTIONS.newFunctionBindings(equality, options),
+        CachedMatches.bindings(MAX_REGEX_PROGRAM_SIZE));
+    this.compiler = new ExpressionCompiler(bindings, new Limits(MAX_ITERATIONS, Expression.MAX_NODES),
+        MAX_REGEX_PROGRAM_SIZE);
   }
 
-  private static CelOptions options(int maxIterations) {
+  private static CelOptions options() {
     return CelOptions.current()
         .enableOptionalSyntax(true)
         .enableHeterogeneousNumericComparisons(true)
-        .comprehensionMaxIterations(maxIterations)
+        .comprehensionMaxIterations(MAX_ITERATIONS)
         .maxExpressionCodePointSize(MAX_EXPRESSION_LENGTH)
         .maxRegexProgramSize(MAX_REGEX_PROGRAM_SIZE)
         .build();
@@ -102,11 +146,22 @@ public final class CelEnvironment {
   }
 
   private Expression plan(String text, CelAbstractSyntaxTree ast) {
+    CelRuntime.Program interpreted;
     try {
-      long nodes = CelNavigableAst.fromAst(ast).getRoot().allNodes().count();
-      return new Expression(text, nodes <= MAX_FAST_NODES ? fast.createProgram(ast) : null, cel.createProgram(ast));
+      interpreted = cel.createProgram(ast);
     } catch (CelEvaluationException e) {
       throw new IllegalStateException("checked expression could not be planned: " + e.getMessage(), e);
+    }
+    if (!compile) {
+      return new Expression(text, null, interpreted, "interpreter only", null);
+    }
+    try {
+      return new Expression(text, compiler.compile(ast), interpreted, null, comparison);
+    } catch (ExpressionCompiler.Unsupported e) {
+      if (comparison != null) {
+        comparison.interpreted(text, e.getMessage());
+      }
+      return new Expression(text, null, interpreted, e.getMessage(), null);
     }
   }
 }

@@ -89,10 +89,10 @@ public final class Engine {
           int erred = errors.size();
           boolean applied = evaluator.evaluate(bound, params, failures::add, annotations);
           List<Failure> own = failures.subList(failed, failures.size());
-          Outcome outcome = !applied ? Outcome.SKIP : verdict(bound.binding(), own, errors.size() > erred, Outcome.PASS);
-          results.add(result(bound, outcome, own, mode, List.of(), ""));
+          Outcome outcome = !applied ? Outcome.SKIP : verdict(own, errors.size() > erred, Outcome.PASS);
+          results.add(result(bound, outcome, own, mode, List.of()));
         }, results::add, mode);
-    return new Decision(respond(mode, failures, annotations, List.of(), List.of()), mode, List.copyOf(matched),
+    return new Decision(respond(mode, failures, annotations, List.of()), mode, List.copyOf(matched),
         List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
   }
 
@@ -117,12 +117,12 @@ public final class Engine {
     List<String> changed = new ArrayList<>();
     List<Change> described = new ArrayList<>();
     List<RuleResult> results = new ArrayList<>();
-    List<RuleResult> ignored = new ArrayList<>();
     Object[] current = {original};
     forEachBinding(snapshot, snapshot.mutating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> {
           Object before = current[0];
           int failed = failures.size();
+          int erred = errors.size();
           MutationEvaluator.Applied applied = evaluator.mutate(bound, before, params, failures::add);
           List<Failure> own = failures.subList(failed, failures.size());
           Object after = applied.object();
@@ -136,16 +136,10 @@ public final class Engine {
             current[0] = after;
           }
           Outcome outcome = applied.skipped() ? Outcome.SKIP
-              : verdict(bound.binding(), own, applied.error() != null,
-                  ops.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED);
-          RuleResult result = result(bound, outcome, own, mode, ops,
-              applied.error() == null ? "" : applied.error());
-          if (outcome == Outcome.ERROR) {
-            ignored.add(result);
-          }
-          results.add(result);
+              : verdict(own, errors.size() > erred, ops.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED);
+          results.add(result(bound, outcome, own, mode, ops));
         }, results::add, mode);
-    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described, ignored);
+    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described);
     if (response.allowed() && mode != Mode.DRY_RUN && current[0] != original) {
       List<PatchOp> patch = PatchBuilder.diff(original, current[0]);
       if (!patch.isEmpty()) {
@@ -157,22 +151,26 @@ public final class Engine {
   }
 
   /**
-   * What a binding made of a policy's failures: Deny fails, else Warn warns, else Audit; with no
-   * failure, an ignored error, else {@code quiet}.
+   * The strongest thing one binding's failures did: a denial fails; else an expression error the
+   * failurePolicy let through; else a warning, else audit; with no failure, {@code quiet}.
    */
-  private static Outcome verdict(PolicyBinding binding, List<Failure> failures, boolean erred, Outcome quiet) {
-    if (!failures.isEmpty()) {
-      return binding.actions().contains(ValidationAction.DENY) ? Outcome.FAIL
-          : binding.actions().contains(ValidationAction.WARN) ? Outcome.WARN : Outcome.AUDIT;
+  private static Outcome verdict(List<Failure> failures, boolean erred, Outcome quiet) {
+    if (failures.stream().anyMatch(failure -> failure.binding().actions().contains(ValidationAction.DENY))) {
+      return Outcome.FAIL;
     }
-    return erred ? Outcome.ERROR : quiet;
+    if (erred) {
+      return Outcome.ERROR;
+    }
+    if (failures.isEmpty()) {
+      return quiet;
+    }
+    return failures.stream().anyMatch(failure -> failure.binding().actions().contains(ValidationAction.WARN))
+        ? Outcome.WARN : Outcome.AUDIT;
   }
 
-  /** @param error for an ignored error, what went wrong */
   private static RuleResult result(RuleSnapshot.Bound<?> bound, Outcome outcome, List<Failure> failures, Mode mode,
-      List<PatchOp> patch, String error) {
-    String message = failures.isEmpty() ? error
-        : String.join("; ", failures.stream().map(Failure::message).toList());
+      List<PatchOp> patch) {
+    String message = String.join("; ", failures.stream().map(Failure::message).toList());
     String reason = failures.isEmpty() ? "" : failures.get(0).reason();
     return new RuleResult(bound.base().name(), bound.binding().name(), outcome, message, reason, patch, mode,
         RuleResult.Source.ADMISSION);
@@ -207,8 +205,8 @@ public final class Engine {
             "no params found for binding " + bound.binding().name() + " (parameterNotFoundAction: Deny)",
             "Invalid", 422);
         failures.accept(missing);
-        results.accept(result(bound, verdict(bound.binding(), List.of(missing), false, Outcome.PASS),
-            List.of(missing), mode, List.of(), ""));
+        results.accept(result(bound, verdict(List.of(missing), false, Outcome.PASS), List.of(missing), mode,
+            List.of()));
       }
       for (Map<String, Object> param : params) {
         evaluate.accept(bound, param);
@@ -251,7 +249,7 @@ public final class Engine {
    * @param wouldChange in dry-run mode, the changes mutation would have made
    */
   private static AdmissionResponse respond(Mode mode, List<Failure> failures, Map<String, String> annotations,
-      List<Change> wouldChange, List<RuleResult> ignoredErrors) {
+      List<Change> wouldChange) {
     List<String> denials = new ArrayList<>();
     Warnings warnings = new Warnings();
     List<Failure> audited = new ArrayList<>();
@@ -279,9 +277,6 @@ public final class Engine {
         audited.add(failure);
       }
     }
-    for (RuleResult ignored : ignoredErrors) {
-      warnings.add(ignored.rule() + ": mutation skipped (failurePolicy: Ignore): " + ignored.message());
-    }
     for (Change change : wouldChange) {
       warnings.add(mode.prefix() + change.policy() + ": would " + change.op().describe());
       letThrough.add(change.policy());
@@ -294,10 +289,15 @@ public final class Engine {
     putNames(annotations, DENIED_BY_ANNOTATION, deniedBy);
     putNames(annotations, WARNED_BY_ANNOTATION, warnedBy);
     if (first == null) {
-      return new AdmissionResponse(true, 200, "", "", warnings.list(), Map.copyOf(annotations), null);
+      return new AdmissionResponse(true, 200, "", "", warnings.list(), ordered(annotations), null);
     }
     return new AdmissionResponse(false, first.code(), first.reason(), String.join("; ", denials),
-        warnings.list(), Map.copyOf(annotations), null);
+        warnings.list(), ordered(annotations), null);
+  }
+
+  /** The annotations in the order they were added, so the same request always reads the same. */
+  private static Map<String, String> ordered(Map<String, String> annotations) {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
   }
 
   private static void putNames(Map<String, String> annotations, String key, List<String> policies) {

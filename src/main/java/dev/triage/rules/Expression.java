@@ -4,22 +4,19 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
+import dev.triage.cel.BudgetExceeded;
+import dev.triage.cel.CompiledExpression;
 
 /**
- * One compiled CEL expression and the text it came from (for messages), planned twice.
- *
- * <p>{@code guarded} runs with a budget: a listener on every node counts steps and watches the
- * review's deadline. That listener costs about 40% of an evaluation, so an expression is first
- * tried {@code fast}: no listener, and at most {@link CelEnvironment#FAST_ITERATIONS}
- * comprehension iterations in the whole evaluation (nested ones count too), which bounds the
- * try to that many times the expression's size. An expression that needs more, or fails, is
- * evaluated again guarded, whose result and error message are the ones that count. Both
- * evaluate the same checked expression, and CEL's only error-absorbing operators ({@code &&},
- * {@code ||} and the macros built on them) absorb an error only where the other operand decides
- * the result alone, so a value the fast try returns is the value the guarded one would.
- * {@code fast} is null for expressions too large for an unguarded try.
+ * One checked CEL expression and the text it came from (for messages). It runs on Triage's
+ * compiled runtime, whose budget is built into the program; an expression the compiler does not
+ * support ({@code compiled} null, {@code fallbackReason} saying why) runs on dev.cel's
+ * interpreter with a listener that counts its steps and watches the deadline. Both runtimes
+ * evaluate the same checked expression; the interpreter is also the oracle the compiled runtime
+ * is tested against.
  */
-public record Expression(String text, CelRuntime.Program fast, CelRuntime.Program guarded) {
+public record Expression(String text, CompiledExpression compiled, CelRuntime.Program interpreted,
+    String fallbackReason, RuntimeComparison comparison) {
   /**
    * Most expression nodes one evaluation may visit: Kubernetes' per-expression cost limit in
    * spirit. A 300×300 nested comprehension visits about 720,000.
@@ -31,14 +28,44 @@ public record Expression(String text, CelRuntime.Program fast, CelRuntime.Progra
    * {@link #MAX_NODES} nodes or {@code deadlineNanos} (a {@link System#nanoTime()} value) passes.
    */
   public Object eval(CelVariableResolver variables, long deadlineNanos) throws CelEvaluationException {
-    if (fast != null) {
-      try {
-        return fast.eval(variables);
-      } catch (CelEvaluationException | RuntimeException e) {
-        // out of iterations, or an error: the guarded evaluation decides and words it
-      }
+    if (compiled == null) {
+      return interpret(variables, deadlineNanos);
     }
-    return guarded.trace(variables, new Budget(deadlineNanos));
+    if (comparison == null) {
+      return compiled.eval(variables, deadlineNanos);
+    }
+    return compare(variables, deadlineNanos);
+  }
+
+  /** Evaluates on both runtimes, tells {@link #comparison} how they compare, and answers as the compiled one did. */
+  private Object compare(CelVariableResolver variables, long deadlineNanos) throws CelEvaluationException {
+    Object compiledResult;
+    CelEvaluationException compiledError = null;
+    try {
+      compiledResult = compiled.eval(variables, deadlineNanos);
+    } catch (CelEvaluationException e) {
+      compiledResult = compiledError = e;
+    }
+    Object interpretedResult;
+    try {
+      interpretedResult = interpret(variables, deadlineNanos);
+    } catch (CelEvaluationException e) {
+      interpretedResult = e;
+    }
+    comparison.compared(text, compiledResult, interpretedResult);
+    if (compiledError != null) {
+      throw compiledError;
+    }
+    return compiledResult;
+  }
+
+  /** Evaluates on dev.cel's interpreter, whichever runtime serves this expression. */
+  Object interpret(CelVariableResolver variables, long deadlineNanos) throws CelEvaluationException {
+    return interpreted.trace(variables, new Budget(deadlineNanos));
+  }
+
+  public boolean isCompiled() {
+    return compiled != null;
   }
 
   private static final class Budget implements CelEvaluationListener {
@@ -57,18 +84,6 @@ public record Expression(String text, CelRuntime.Program fast, CelRuntime.Progra
       if ((nodes & 0xFF) == 0 && System.nanoTime() - deadlineNanos > 0) {
         throw new BudgetExceeded("evaluation stopped: the review's deadline passed");
       }
-    }
-  }
-
-  /**
-   * Thrown out of an evaluation that ran out of steps or time. An Error, not an exception: CEL
-   * turns exceptions inside {@code all}, {@code exists}, {@code &&} and {@code ||} into error
-   * values and keeps iterating (each iteration then paying for its range before failing again),
-   * so only an Error actually ends a runaway evaluation.
-   */
-  static final class BudgetExceeded extends Error {
-    BudgetExceeded(String message) {
-      super(message, null, false, false);
     }
   }
 }

@@ -1,6 +1,9 @@
 package dev.triage.rules;
 
+import dev.triage.exceptions.ExceptionReader;
+import dev.triage.exceptions.PolicyExceptions;
 import dev.triage.yaml.SourceDocument;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -22,9 +25,16 @@ public final class RuleCompiler {
   static final String MUTATING_BINDING = "MutatingAdmissionPolicyBinding";
 
   private final CelEnvironment cel;
+  private final Clock clock;
+
+  /** @param clock when rules are read: an exception may reach at most a year past it */
+  public RuleCompiler(CelEnvironment cel, Clock clock) {
+    this.cel = cel;
+    this.clock = clock;
+  }
 
   public RuleCompiler(CelEnvironment cel) {
-    this.cel = cel;
+    this(cel, Clock.systemUTC());
   }
 
   public RuleSnapshot compile(List<SourceDocument> documents, List<RuleError> loadErrors) {
@@ -34,18 +44,32 @@ public final class RuleCompiler {
     Map<PolicyBinding, SpecReader> validatingBindings = new LinkedHashMap<>();
     Map<PolicyBinding, SpecReader> mutatingBindings = new LinkedHashMap<>();
     List<SourceDocument> others = new ArrayList<>();
+    List<SourceDocument> exceptionDocuments = new ArrayList<>();
     Set<String> broken = new HashSet<>();
 
+    // Policies, where the expressions are, compile in parallel; their errors are then taken in document order.
+    Map<SourceDocument, Compiled> policies = new java.util.IdentityHashMap<>();
+    documents.parallelStream().filter(RuleCompiler::isPolicy).map(this::compilePolicy).toList()
+        .forEach(compiled -> policies.put(compiled.document(), compiled));
     for (SourceDocument document : documents) {
       String kind = document.kind();
+      if (ExceptionReader.isException(document)) {
+        exceptionDocuments.add(document);
+        continue;
+      }
       if (!document.apiVersion().startsWith(GROUP)) {
         others.add(document);
         continue;
       }
       SpecReader spec = reader(document, errors);
+      Compiled compiled = policies.get(document);
+      if (compiled != null) {
+        errors.addAll(compiled.errors());
+      }
       switch (kind) {
-        case VALIDATING_POLICY -> keep(spec, validatingPolicy(spec), validating, ValidatingPolicy::base, broken);
-        case MUTATING_POLICY -> keep(spec, mutatingPolicy(spec), mutating, MutatingPolicy::base, broken);
+        case VALIDATING_POLICY -> keep(spec, (ValidatingPolicy) compiled.policy(), validating, ValidatingPolicy::base,
+            broken);
+        case MUTATING_POLICY -> keep(spec, (MutatingPolicy) compiled.policy(), mutating, MutatingPolicy::base, broken);
         case VALIDATING_BINDING -> keepBinding(spec, binding(spec, true), validatingBindings);
         case MUTATING_BINDING -> keepBinding(spec, binding(spec, false), mutatingBindings);
         default -> others.add(document);
@@ -74,8 +98,28 @@ public final class RuleCompiler {
                 + " a binding, nor the paramKind of a loaded policy"));
       }
     }
+    Map<String, List<String>> validationMessages = new LinkedHashMap<>();
+    validating.forEach((name, policy) ->
+        validationMessages.put(name, policy.validations().stream().map(Validation::message).toList()));
+    PolicyExceptions exceptions = new ExceptionReader(validationMessages, mutating.keySet(), clock.instant())
+        .read(exceptionDocuments, errors);
     return new RuleSnapshot(List.copyOf(boundValidating), List.copyOf(boundMutating), List.copyOf(params),
-        List.copyOf(errors));
+        exceptions, List.copyOf(errors));
+  }
+
+  private static boolean isPolicy(SourceDocument document) {
+    return document.apiVersion().startsWith(GROUP)
+        && (document.kind().equals(VALIDATING_POLICY) || document.kind().equals(MUTATING_POLICY));
+  }
+
+  /** A policy document compiled on its own, with the errors found in it. */
+  private record Compiled(SourceDocument document, Object policy, List<RuleError> errors) {}
+
+  private Compiled compilePolicy(SourceDocument document) {
+    List<RuleError> errors = new ArrayList<>();
+    SpecReader spec = reader(document, errors);
+    Object policy = document.kind().equals(VALIDATING_POLICY) ? validatingPolicy(spec) : mutatingPolicy(spec);
+    return new Compiled(document, policy, errors);
   }
 
   private static <P> void keep(SpecReader spec, P policy, Map<String, P> policies,
@@ -270,8 +314,7 @@ public final class RuleCompiler {
           hasSelector ? spec.selector("/spec/paramRef/selector") : null, notFound.equals("Deny"));
     }
     if (!validating) {
-      // A mutating binding has no actions: its policy's failures follow failurePolicy, which
-      // for Fail means a denial, as for the implicit binding.
+      // A mutating policy's failure answers to its failurePolicy alone: under Fail it denies.
       actions = EnumSet.of(ValidationAction.DENY);
     }
     return spec.failed() ? null

@@ -17,29 +17,30 @@ import java.util.Set;
  * every problem as a {@link RuleError} with file, line and column instead of stopping at the
  * first.
  */
-final class SpecReader {
+public final class SpecReader {
   private final SourceDocument document;
   private final String rule;
   private final CelEnvironment cel;
   private final List<RuleError> errors;
   private int errorCount;
 
-  SpecReader(SourceDocument document, String rule, CelEnvironment cel, List<RuleError> errors) {
+  /** @param cel null for a document without expressions */
+  public SpecReader(SourceDocument document, String rule, CelEnvironment cel, List<RuleError> errors) {
     this.document = document;
     this.rule = rule;
     this.cel = cel;
     this.errors = errors;
   }
 
-  boolean failed() {
+  public boolean failed() {
     return errorCount > 0;
   }
 
-  SourceDocument document() {
+  public SourceDocument document() {
     return document;
   }
 
-  Object get(String pointer) {
+  public Object get(String pointer) {
     Object current = document.content();
     for (String part : pointer.substring(1).split("/")) {
       if (current instanceof Map<?, ?> map) {
@@ -54,7 +55,7 @@ final class SpecReader {
     return dev.triage.admission.JsonValues.isNull(current) ? null : current;
   }
 
-  String string(String pointer, String fallback) {
+  public String string(String pointer, String fallback) {
     Object value = get(pointer);
     if (value == null) {
       return fallback;
@@ -66,7 +67,7 @@ final class SpecReader {
     return s;
   }
 
-  String requiredString(String pointer) {
+  public String requiredString(String pointer) {
     String value = string(pointer, "");
     if (value.isEmpty() && get(pointer) == null) {
       error(pointer, "is required");
@@ -75,7 +76,7 @@ final class SpecReader {
   }
 
   /** A list field; entries are addressed as {@code pointer + "/" + index}. */
-  int size(String pointer) {
+  public int size(String pointer) {
     Object value = get(pointer);
     if (value == null) {
       return 0;
@@ -87,7 +88,7 @@ final class SpecReader {
     return list.size();
   }
 
-  Set<String> strings(String pointer) {
+  public Set<String> strings(String pointer) {
     Set<String> out = new LinkedHashSet<>();
     for (int i = 0, n = size(pointer); i < n; i++) {
       out.add(string(pointer + "/" + i, ""));
@@ -95,7 +96,7 @@ final class SpecReader {
     return Set.copyOf(out);
   }
 
-  LabelSelector selector(String pointer) {
+  public LabelSelector selector(String pointer) {
     try {
       return LabelSelector.parse(get(pointer));
     } catch (IllegalArgumentException e) {
@@ -137,7 +138,7 @@ final class SpecReader {
     }
   }
 
-  void error(String pointer, String message) {
+  public void error(String pointer, String message) {
     record(document.positionOf(pointer), pointer, message);
   }
 

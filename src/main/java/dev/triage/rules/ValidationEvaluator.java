@@ -19,22 +19,18 @@ final class ValidationEvaluator {
   /**
    * @param failures receives each failed validation
    * @param annotations receives each audit annotation (key already prefixed with the policy name)
-   * @return false when a matchCondition skipped the policy
+   * @return false when a matchCondition was false and the policy did not apply
    */
   boolean evaluate(RuleSnapshot.Bound<ValidatingPolicy> bound, Object params, Consumer<Failure> failures,
       Map<String, String> annotations) {
     PolicyBase base = bound.base();
     Activation activation = context.activation(context.request().object(), params, base);
-    MatchConditions conditions = MatchConditions.check(base, activation);
-    if (conditions.skip()) {
-      return false;
-    }
-    if (conditions.error() != null) {
-      errors.accept(base.name());
-      if (base.failClosed()) {
-        failures.accept(failure(bound, -1, conditions.error(), "Invalid", 422));
+    MatchConditions.Verdict match = MatchConditions.evaluate(base, activation, errors);
+    if (!match.applies()) {
+      if (match.error() != null && base.failClosed()) {
+        failures.accept(failure(bound, -1, match.error(), "Invalid", 422));
       }
-      return true;
+      return match.error() != null;
     }
     List<Validation> validations = bound.policy().validations();
     for (int i = 0; i < validations.size(); i++) {

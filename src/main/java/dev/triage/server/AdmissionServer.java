@@ -24,14 +24,15 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -64,8 +65,9 @@ public final class AdmissionServer implements AutoCloseable {
   private final ReviewHandler handler;
   private final BooleanSupplier rulesReady;
   private final Config config;
+  private final OversizedBody oversized;
   private HttpServerOptions options;
-  private volatile Supplier<String> readinessDetail = () -> "";
+  private final List<ReadinessCheck> readinessChecks = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger reviewsInFlight = new AtomicInteger();
   /** HTTP/1.x connections between answers, each with the timer that closes it if no request comes. */
@@ -79,6 +81,8 @@ public final class AdmissionServer implements AutoCloseable {
     this.handler = handler;
     this.rulesReady = rulesReady;
     this.config = config;
+    // The rest of an oversized body is read and dropped for at most as long as a body may take.
+    this.oversized = new OversizedBody(vertx, config.limits().readTimeout());
   }
 
   /** Starts listening; completes with the bound port (useful with port 0). */
@@ -130,9 +134,12 @@ public final class AdmissionServer implements AutoCloseable {
     return server.updateSSLOptions(options.getSslOptions().copy().setKeyCertOptions(keyCert), true);
   }
 
-  /** Text appended to the {@code /readyz} answer, e.g. how long the certificates have left. */
-  public void readinessDetail(Supplier<String> detail) {
-    readinessDetail = detail;
+  /**
+   * Adds a condition of readiness, e.g. a certificate that has not expired; its detail line is
+   * appended to the {@code /readyz} answer.
+   */
+  public void readinessCheck(ReadinessCheck check) {
+    readinessChecks.add(check);
   }
 
   /** Open connections right now. */
@@ -219,7 +226,8 @@ public final class AdmissionServer implements AutoCloseable {
   }
 
   public boolean ready() {
-    return listening && !draining && rulesReady.getAsBoolean();
+    return listening && !draining && rulesReady.getAsBoolean()
+        && readinessChecks.stream().allMatch(ReadinessCheck::ready);
   }
 
   private void route(HttpServerRequest request) {
@@ -236,7 +244,8 @@ public final class AdmissionServer implements AutoCloseable {
     String path = request.path();
     switch (path) {
       case "/healthz" -> probe(request, true, "");
-      case "/readyz" -> probe(request, ready(), readinessDetail.get());
+      case "/readyz" -> probe(request, ready(),
+          String.join("\n", readinessChecks.stream().map(ReadinessCheck::detail).toList()));
       case "/validate" -> review(request, Endpoint.VALIDATE);
       case "/mutate" -> review(request, Endpoint.MUTATE);
       default -> text(request, 404, "not found: Triage serves POST /validate, POST /mutate,"
@@ -272,7 +281,7 @@ public final class AdmissionServer implements AutoCloseable {
     }
     String length = request.getHeader("Content-Length");
     if (length != null && tooLarge(length)) {
-      tooLarge(request);
+      oversized.reject(request);
       return;
     }
     Buffer body = Buffer.buffer();
@@ -284,9 +293,7 @@ public final class AdmissionServer implements AutoCloseable {
     });
     request.handler(chunk -> {
       if (body.length() + chunk.length() > ReviewCodec.MAX_BODY_BYTES) {
-        if (!response.ended()) {
-          tooLarge(request);
-        }
+        oversized.reject(request);
       } else {
         body.appendBuffer(chunk);
       }
@@ -320,17 +327,21 @@ public final class AdmissionServer implements AutoCloseable {
       }
     };
     response.closeHandler(gone -> answered.run());
+    Answer answer = new Answer();
     long timer = vertx.setTimer(answerBy, t -> {
-      send(request, handler.timedOut(endpoint, admission, timeout));
+      Reply late = handler.timedOut(endpoint, admission, timeout, answer);
+      if (late != null) {
+        send(request, late);
+      }
       answered.run();
     });
-    vertx.<Reply>executeBlocking(() -> handler.decide(endpoint, admission, budget), false)
+    vertx.<Reply>executeBlocking(() -> handler.decide(endpoint, admission, budget, answer), false)
         .onComplete(result -> {
           vertx.cancelTimer(timer);
-          if (result.succeeded()) {
-            send(request, result.result());
-          } else {
-            send(request, handler.timedOut(endpoint, admission, timeout));
+          Reply reply = result.succeeded() ? result.result()
+              : handler.failed(endpoint, admission, result.cause(), answer);
+          if (reply != null) { // null: the deadline answered first
+            send(request, reply);
           }
           answered.run();
         });
@@ -361,11 +372,6 @@ public final class AdmissionServer implements AutoCloseable {
     }
   }
 
-  private void tooLarge(HttpServerRequest request) {
-    // Close after answering: the rest of an oversized body is not worth reading.
-    request.response().putHeader("Connection", "close");
-    text(request, 413, "request body exceeds the 3 MiB limit of an AdmissionReview");
-  }
 
   private void send(HttpServerRequest request, Reply reply) {
     HttpServerResponse response = request.response();

@@ -55,6 +55,22 @@ public final class DecisionLog {
     });
   }
 
+  /** A review Triage failed to decide: the exception's class and frames, never its message. */
+  void failed(Endpoint endpoint, AdmissionRequest request, Throwable cause) {
+    lines.write(json -> {
+      json.writeStringField("event", "review.failed");
+      json.writeStringField("level", "error");
+      fields(json, endpoint, request);
+      json.writeStringField("exception", cause.getClass().getName());
+      json.writeArrayFieldStart("at");
+      StackTraceElement[] frames = cause.getStackTrace();
+      for (int i = 0; i < Math.min(frames.length, 12); i++) {
+        json.writeString(frames[i].toString());
+      }
+      json.writeEndArray();
+    });
+  }
+
   private static void fields(JsonGenerator json, Endpoint endpoint, AdmissionRequest request) throws IOException {
     json.writeStringField("endpoint", endpoint.path());
     json.writeStringField("uid", request.uid());

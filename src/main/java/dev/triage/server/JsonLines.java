@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.triage.admission.ReviewCodec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.util.function.Consumer;
 
 /** Log lines as JSON objects, each opening with its time. */
 final class JsonLines {
@@ -14,11 +16,20 @@ final class JsonLines {
     void write(JsonGenerator json) throws IOException;
   }
 
-  private final PrintStream out;
+  private final Consumer<String> out;
   private final Clock clock;
 
   JsonLines(PrintStream out, Clock clock) {
-    this.out = out;
+    this.out = out::println;
+    this.clock = clock;
+  }
+
+  /** Lines to a writer, flushed one by one: picocli's standard error, for instance. */
+  JsonLines(PrintWriter out, Clock clock) {
+    this.out = line -> {
+      out.println(line);
+      out.flush();
+    };
     this.clock = clock;
   }
 
@@ -33,6 +44,6 @@ final class JsonLines {
     } catch (IOException e) {
       return;
     }
-    out.println(line);
+    out.accept(line.toString());
   }
 }

@@ -1,10 +1,14 @@
 package dev.triage.server;
 
 import dev.triage.admission.AdmissionRequest;
+import dev.triage.exceptions.Expiry;
+import dev.triage.exceptions.PolicyExceptions;
 import dev.triage.rules.Decision;
 import dev.triage.rules.RuleSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,6 +44,8 @@ public final class Metrics {
   private final AtomicInteger policies = new AtomicInteger();
   private final AtomicInteger ruleProblems = new AtomicInteger();
   private final Map<Endpoint, Timer> durations = new ConcurrentHashMap<>();
+  private final MultiGauge exceptionExpiry = MultiGauge.builder("triage.exception.expiry").baseUnit("seconds")
+      .description("seconds until the exception lapses; negative once it has").register(registry);
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -85,6 +91,10 @@ public final class Metrics {
     requests(endpoint, request, "timeout").increment();
   }
 
+  void failed(Endpoint endpoint, AdmissionRequest request) {
+    requests(endpoint, request, "error").increment();
+  }
+
   void rejected(Endpoint endpoint) {
     requests(endpoint, "", "", "rejected").increment();
   }
@@ -93,6 +103,17 @@ public final class Metrics {
   public void rulesLoaded(RuleSnapshot snapshot) {
     policies.set(snapshot.policyCount());
     ruleProblems.set(snapshot.errors().size());
+  }
+
+  /**
+   * One {@code triage_exception_expiry_seconds{exception}} series per loaded exception: seconds
+   * until it lapses, read at each scrape (negative once it has), so an alert needs no reload.
+   * Exceptions no longer loaded drop out.
+   */
+  public void exceptionsLoaded(PolicyExceptions exceptions, Expiry expiry) {
+    exceptionExpiry.register(exceptions.all().stream()
+        .map(e -> MultiGauge.Row.of(Tags.of("exception", e.name()), () -> expiry.secondsLeft(e)))
+        .toList(), true);
   }
 
   /** Counts a reload of the rules directory; a failed one left the previous rules in place. */

@@ -46,12 +46,20 @@ public final class ReviewHandler {
 
   /** Decides a parsed review; the engine stops evaluating once {@code budget} has passed. */
   public Reply decide(Endpoint endpoint, AdmissionRequest request, Duration budget) {
+    return decide(endpoint, request, budget, new Answer());
+  }
+
+  /** Decides a parsed review, or null when {@code answer} was already given (the deadline passed first). */
+  Reply decide(Endpoint endpoint, AdmissionRequest request, Duration budget, Answer answer) {
     long started = System.nanoTime();
     Instant deadline = clock.instant().plus(budget);
     Decision decision = endpoint == Endpoint.VALIDATE
         ? engine.validate(request, deadline)
         : engine.mutate(request, deadline);
     long nanos = System.nanoTime() - started;
+    if (!answer.claim()) {
+      return null;
+    }
     Map<String, String> outcomes = RuleOutcomes.of(decision);
     log.decided(endpoint, request, decision, outcomes, nanos);
     metrics.decided(endpoint, request, decision, outcomes, nanos);
@@ -62,7 +70,10 @@ public final class ReviewHandler {
    * The answer when the engine did not finish in time: validation fails closed, mutation is
    * skipped (validation re-checks whatever mutation would have fixed).
    */
-  Reply timedOut(Endpoint endpoint, AdmissionRequest request, Duration timeout) {
+  Reply timedOut(Endpoint endpoint, AdmissionRequest request, Duration timeout, Answer answer) {
+    if (!answer.claim()) {
+      return null;
+    }
     log.timedOut(endpoint, request);
     metrics.timedOut(endpoint, request);
     String uid = request.uid();
@@ -72,5 +83,20 @@ public final class ReviewHandler {
         : new AdmissionResponse(true, 200, "", "", java.util.List.of("triage: mutation skipped: " + message),
             java.util.Map.of(), null);
     return new Reply(200, ReviewCodec.write(uid, response), true);
+  }
+
+  /**
+   * The answer when deciding threw: a defect of Triage's, not of the rule or the request. Logged
+   * once as an error (the exception's class and where it arose, never its message, which may quote
+   * the object), counted apart from timeouts, and answered 500 so that the apiserver applies the
+   * webhook's failurePolicy.
+   */
+  Reply failed(Endpoint endpoint, AdmissionRequest request, Throwable cause, Answer answer) {
+    if (!answer.claim()) {
+      return null;
+    }
+    log.failed(endpoint, request, cause);
+    metrics.failed(endpoint, request);
+    return Reply.reason(500, "Triage failed to decide this review (an internal error, logged as review.failed)");
   }
 }

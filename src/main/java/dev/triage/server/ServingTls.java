@@ -15,9 +15,11 @@ import java.util.Optional;
  * The certificate the webhook presents and the CA that issued it. Each new certificate is swapped
  * into the running server without closing a connection, logged with the time it has left, and both
  * expiries are offered to {@code /readyz} and to metrics. Within seven days of either expiry,
- * {@link #warnIfExpiring()} logs a warning each time it is called (hourly, when scheduled).
+ * {@link #warnIfExpiring()} logs a warning each time it is called (hourly, when scheduled). Once
+ * the serving certificate has expired the server is not ready: the apiserver refuses it, so
+ * endpoints should route around this replica and the operator see why.
  */
-public final class ServingTls {
+public final class ServingTls implements ReadinessCheck {
   static final Duration WARN_BEFORE = Duration.ofDays(7);
 
   /** What is being served: where it came from, the certificate, and its issuer when known. */
@@ -77,11 +79,30 @@ public final class ServingTls {
     return served == null ? Double.NaN : served.caNotAfter().map(this::secondsUntil).orElse(Double.NaN);
   }
 
+  /**
+   * Ready unless the certificate being served has expired. Before the first one is loaded, the
+   * server presents the files it started with, which {@code serve} checked.
+   */
+  @Override
+  public boolean ready() {
+    Served served = current;
+    return served == null || served.notAfter().isAfter(clock.instant());
+  }
+
+  @Override
+  public String detail() {
+    return status();
+  }
+
   /** One line for {@code /readyz}: the seconds each certificate has left. */
   public String status() {
     Served served = current;
     if (served == null) {
       return "certificate: none loaded";
+    }
+    if (!ready()) {
+      return "certificate: serving certificate expired " + (long) -secondsUntilServingExpiry() + "s ago ("
+          + served.notAfter() + "): the apiserver refuses it; renew the certificate from " + served.source();
     }
     String line = "certificate: serving expires in " + (long) secondsUntilServingExpiry() + "s (" + served.notAfter()
         + ")";

@@ -47,6 +47,14 @@ class ChartTest {
     }
   }
 
+  @Test
+  void theChartsReportCrdsAreACopyOfTheKustomizeOnes() throws Exception {
+    assertEquals(Files.readString(Path.of("webhook/crds/openreports.yaml")),
+        Files.readString(HelmChart.DIR.resolve("crds/openreports.yaml")),
+        "charts/triage/crds/openreports.yaml differs from webhook/crds/openreports.yaml; cp webhook/crds/*.yaml"
+            + " charts/triage/crds/");
+  }
+
   private static List<String> yamlNames(Path dir) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();

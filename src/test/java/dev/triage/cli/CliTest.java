@@ -50,6 +50,65 @@ class CliTest {
     assertTrue(run.err().contains(dir.resolve("b.yaml") + ":"), run.err());
   }
 
+  private static void writeExceptions(Path dir, String... nameAndExpiry) throws Exception {
+    Files.copy(Path.of("rules/restricted-security-context.yaml"), dir.resolve("restricted-security-context.yaml"));
+    StringBuilder file = new StringBuilder();
+    for (int i = 0; i < nameAndExpiry.length; i += 2) {
+      file.append("""
+          ---
+          apiVersion: triage.dev/v1alpha1
+          kind: Exception
+          metadata: {name: %s}
+          spec:
+            policies:
+            - policyName: restricted-security-context
+              validations: [0]
+            match: {namespaces: [imaging], names: ["scanner-*"]}
+            justification: The vendor image runs as root until its next release.
+            expires: %s
+            approvedBy: ciso@example.org
+            ticket: SEC-1
+          """.formatted(nameAndExpiry[i], nameAndExpiry[i + 1]));
+    }
+    Files.writeString(dir.resolve("exceptions.yaml"), file);
+  }
+
+  @Test
+  void exceptionsListsEachWithItsDaysLeftSoonestFirst(@TempDir Path dir) throws Exception {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    writeExceptions(dir, "later", today.plusDays(101).toString(), "sooner", today.plusDays(11).toString(),
+        "lapsed", today.minusDays(3).toString());
+    Run run = run("exceptions", dir.toString());
+    assertEquals(0, run.exit(), run.err());
+    String[] lines = run.out().split("\n");
+    assertTrue(lines[0].startsWith("NAME"), run.out());
+    assertTrue(lines[1].matches("lapsed\\s+" + today.minusDays(3) + "\\s+expired\\s+restricted-security-context\\[0\\]"
+        + "\\s+ciso@example.org\\s+SEC-1\\s+.*exceptions.yaml:\\d+:1"), lines[1]);
+    assertTrue(lines[2].matches("sooner\\s+" + today.plusDays(11) + "\\s+10\\s.*"), lines[2]);
+    assertTrue(lines[3].matches("later\\s+" + today.plusDays(101) + "\\s+100\\s.*"), lines[3]);
+    assertEquals("3 exceptions, 1 expired, 0 problems", lines[4]);
+  }
+
+  @Test
+  void lintWarnsOfALapsedExceptionAndRefusesOneWithoutJustification(@TempDir Path dir) throws Exception {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    writeExceptions(dir, "lapsed", today.minusDays(3).toString());
+    Run run = run("lint", dir.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("warning: " + dir.resolve("exceptions.yaml") + ":2:1: Exception lapsed: expired at "
+        + today.minusDays(3) + " and admits nothing any more"), run.err());
+    assertTrue(run.out().contains("1 exceptions, 0 problems"), run.out());
+
+    Files.writeString(dir.resolve("exceptions.yaml"), Files.readString(dir.resolve("exceptions.yaml"))
+        .replaceAll("justification: .*", "").replace(today.minusDays(3).toString(),
+            today.plusYears(2).toString()));
+    run = run("lint", dir.toString());
+    assertEquals(1, run.exit(), run.out());
+    assertTrue(run.err().contains("Exception lapsed: spec.justification: is required"), run.err());
+    assertTrue(run.err().contains("Exception lapsed: spec.expires: " + today.plusYears(2) + " is more than a year away"),
+        run.err());
+  }
+
   @Test
   void testRunsTheShippedRuleCases() {
     Run run = run("test", "rules");

@@ -32,15 +32,13 @@ class MutationTest {
         %s""".formatted(name, mutations.indent(2));
   }
 
-  static final String ADD_LABEL_MUTATION = """
+  static final String ADD_LABEL = mutating("add-team-label", """
       - patchType: JSONPatch
         jsonPatch:
           expression: >-
             has(object.metadata.labels) && 'team' in object.metadata.labels ? [] :
             [JSONPatch{op: 'add', path: '/metadata/labels/' + jsonpatch.escapeKey('example.com/team'), value: 'unowned'}]
-      """;
-
-  static final String ADD_LABEL = mutating("add-team-label", ADD_LABEL_MUTATION);
+      """);
 
   static final String APPLY_SECURITY = mutating("apply-security", """
       - patchType: ApplyConfiguration
@@ -119,15 +117,12 @@ class MutationTest {
     Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
     assertTrue(decision.response().allowed());
     assertNull(decision.response().patch());
+    assertEquals(1, decision.response().warnings().size(), () -> decision.response().warnings().toString());
+    assertTrue(decision.response().warnings().get(0).startsWith("broken: not applied (failurePolicy: Ignore): "),
+        decision.response().warnings().get(0));
   }
 
-  private static final String DIVIDES_BY_ZERO = """
-      - patchType: JSONPatch
-        jsonPatch:
-          expression: "1/0 == 0 ? [] : []"
-      """;
-
-  private static final String MUTATING_BINDING = """
+  private static final String BINDING = """
       ---
       apiVersion: admissionregistration.k8s.io/v1beta1
       kind: MutatingAdmissionPolicyBinding
@@ -137,53 +132,84 @@ class MutationTest {
 
   @Test
   void aFailingMutationUnderFailDeniesThroughAnExplicitBindingToo() {
-    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), mutating("broken", DIVIDES_BY_ZERO)
-        + MUTATING_BINDING);
-    assertFalse(decision.response().allowed(), "failurePolicy: Fail (the default) denies");
-    assertTrue(decision.response().message().startsWith("broken: "), decision.response().message());
-    RuleResult result = decision.results().get(0);
-    assertEquals(List.of("broken", "broken-everywhere", Outcome.FAIL),
-        List.of(result.rule(), result.binding(), result.outcome()));
+    String broken = mutating("broken", """
+        - patchType: ApplyConfiguration
+          applyConfiguration:
+            expression: "Object{metadata: Object.metadata{labels: {'n': string(1 / 0)}}}"
+        """) + BINDING;
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
+    assertFalse(decision.response().allowed());
+    assertTrue(decision.response().message().startsWith("broken: ") && decision.response().message().contains("by zero"),
+        decision.response().message());
+    assertEquals("broken", decision.response().auditAnnotations().get("denied-by"));
   }
 
   @Test
-  void aFailingMutationUnderIgnoreIsNamedInAWarning() {
-    String broken = mutating("broken", DIVIDES_BY_ZERO)
-        .replace("reinvocationPolicy: IfNeeded", "reinvocationPolicy: IfNeeded\n  failurePolicy: Ignore");
-    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken + MUTATING_BINDING);
-    assertTrue(decision.response().allowed());
-    assertEquals(1, decision.response().warnings().size(), () -> decision.response().warnings().toString());
-    assertTrue(decision.response().warnings().get(0).startsWith("broken: mutation skipped"),
-        decision.response().warnings().get(0));
-    assertEquals(Outcome.ERROR, decision.results().get(0).outcome());
-  }
-
-  @Test
-  void aFalseMatchConditionSkipsAMutationEvenWhenAnEarlierOneErrs() {
-    String conditional = mutating("conditional", ADD_LABEL_MUTATION).replace("reinvocationPolicy: IfNeeded",
-        "reinvocationPolicy: IfNeeded\n  matchConditions:\n  - {name: errs, expression: '1/0 == 0'}"
-            + "\n  - {name: never, expression: 'false'}");
-    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), conditional);
+  void aFalseMatchConditionSkipsAMutationEvenWhenAnotherErrs() {
+    String conditions = """
+        matchConditions:
+        - {name: errs, expression: "1 / 0 == 1"}
+        - {name: never, expression: "false"}
+        """;
+    String skipped = mutating("broken", """
+        - patchType: JSONPatch
+          jsonPatch:
+            expression: "[JSONPatch{op: 'add', path: '/metadata/labels/x', value: 'y'}]"
+        """).replace("  reinvocationPolicy: IfNeeded\n", "  reinvocationPolicy: IfNeeded\n" + conditions.indent(2));
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), skipped);
     assertTrue(decision.response().allowed(), decision.response().message());
     assertNull(decision.response().patch());
-    assertEquals(Outcome.SKIP, decision.results().get(0).outcome());
+
+    String failing = skipped.replace("expression: \"false\"", "expression: \"true\"");
+    Decision denied = mutate(ClusterView.EMPTY, Requests.create(POD), failing);
+    assertFalse(denied.response().allowed());
+    assertTrue(denied.response().message().startsWith("broken: matchCondition errs: "), denied.response().message());
   }
 
   @Test
-  void aJsonPatchWithANonStringFromIsTheRulesError() {
-    String copy = mutating("copies", """
+  void aMalformedJsonPatchIsTheRulesErrorNotACrash() {
+    String broken = mutating("broken", """
         - patchType: JSONPatch
           jsonPatch:
             expression: "[JSONPatch{op: 'copy', from: 1, path: '/metadata/labels/x'}]"
         """);
-    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), copy);
+    Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), broken);
     assertFalse(decision.response().allowed());
-    assertTrue(decision.response().message().startsWith("copies: mutations[0]: "), decision.response().message());
-    assertEquals(List.of("copies"), decision.errors());
+    assertTrue(decision.response().message().startsWith("broken: mutations[0]: "), decision.response().message());
+  }
+
+  private static Outcome outcome(Decision decision) {
+    assertEquals(1, decision.results().size(), () -> decision.results().toString());
+    return decision.results().get(0).outcome();
   }
 
   @Test
-  void eachMutationCarriesItsOwnPatchOperations() {
+  void eachPolicyAndBindingHasAResultNamingWhatItDid() {
+    String broken = mutating("broken", """
+        - patchType: JSONPatch
+          jsonPatch:
+            expression: "1 / 0 == 0 ? [] : []"
+        """);
+    Decision failed = mutate(ClusterView.EMPTY, Requests.create(POD), broken + BINDING);
+    RuleResult result = failed.results().get(0);
+    assertEquals(List.of("broken", "broken-everywhere", Outcome.FAIL, Mode.ENFORCE, RuleResult.Source.ADMISSION),
+        List.of(result.rule(), result.binding(), result.outcome(), result.mode(), result.source()));
+    assertTrue(result.message().contains("by zero"), result.message());
+
+    String ignored = broken.replace("reinvocationPolicy: IfNeeded", "reinvocationPolicy: IfNeeded\n  failurePolicy: Ignore");
+    assertEquals(Outcome.ERROR, outcome(mutate(ClusterView.EMPTY, Requests.create(POD), ignored)));
+
+    String skipped = broken.replace("  reinvocationPolicy: IfNeeded\n",
+        "  reinvocationPolicy: IfNeeded\n  matchConditions:\n  - {name: never, expression: 'false'}\n");
+    assertEquals(Outcome.SKIP, outcome(mutate(ClusterView.EMPTY, Requests.create(POD), skipped)));
+
+    assertEquals(Outcome.MUTATED, outcome(mutate(ClusterView.EMPTY, Requests.create(POD), ADD_LABEL)));
+    String labelled = POD.replace("labels: {app: web}", "labels: {app: web, team: x}");
+    assertEquals(Outcome.UNCHANGED, outcome(mutate(ClusterView.EMPTY, Requests.create(labelled), ADD_LABEL)));
+  }
+
+  @Test
+  void eachMutatedResultCarriesItsOwnPatchOperations() {
     Decision decision = mutate(ClusterView.EMPTY, Requests.create(POD), ADD_LABEL, APPLY_SECURITY);
     assertEquals(List.of(Outcome.MUTATED, Outcome.MUTATED), decision.results().stream().map(RuleResult::outcome).toList());
     assertEquals("/metadata/labels/example.com~1team", decision.results().get(0).patch().get(0).path());

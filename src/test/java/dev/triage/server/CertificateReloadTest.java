@@ -8,6 +8,7 @@ import dev.triage.certs.CertificateAuthority;
 import dev.triage.certs.KeyAlgorithm;
 import dev.triage.certs.PemFiles;
 import dev.triage.certs.ServingCertificate;
+import dev.triage.certs.rotation.MutableClock;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -157,6 +158,23 @@ class CertificateReloadTest {
     String loaded = server.logs().lines().filter(l -> l.contains("certificate.loaded")).reduce((a, b) -> b).orElseThrow();
     assertTrue(loaded.contains("\"notAfter\":\"" + renewed.certificate().getNotAfter().toInstant() + "\""), loaded);
     assertTrue(loaded.contains("\"caSecondsLeft\":"), loaded);
+  }
+
+  @Test
+  void readyzTurns503OnceTheServedCertificateHasExpired(@TempDir Path other) throws Exception {
+    MutableClock clock = new MutableClock(Instant.now());
+    try (ReloadingServer expiring = new ReloadingServer(other, ca, clock)) {
+      HttpClient client = HttpClient.newBuilder().sslContext(bundle.context()).build();
+      HttpRequest readyz = HttpRequest.newBuilder(expiring.uri("/readyz")).build();
+      assertEquals(200, client.send(readyz, HttpResponse.BodyHandlers.ofString()).statusCode());
+
+      clock.advance(Duration.ofDays(1).plusMinutes(1));
+
+      HttpResponse<String> expired = client.send(readyz, HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, expired.statusCode(), expired.body());
+      assertTrue(expired.body().contains("serving certificate expired 6"), expired.body());
+      assertTrue(expired.body().contains("renew the certificate from " + other), expired.body());
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -39,6 +40,11 @@ class DashboardTest {
       server.metrics.rulesLoaded(server.rules);
       server.metrics.clusterViewStale(() -> false);
       server.metrics.certificateExpiry(() -> 3600);
+      java.time.Clock clock = java.time.Clock.systemUTC();
+      server.metrics.exceptionsLoaded(new dev.triage.exceptions.PolicyExceptions(List.of(
+          new dev.triage.exceptions.PolicyException("batch-one-replica", "rules/batch.yaml",
+              new dev.triage.yaml.Position(1, 1), List.of(), null, "a batch job", clock.instant().plusSeconds(86_400),
+              "tomorrow", "", ""))), new dev.triage.exceptions.Expiry(clock));
       server.metrics.reloaded(false);
       server.post(server.client(HttpClient.Version.HTTP_1_1), "/validate", "application/json",
           Reviews.bytes(Reviews.pod(Reviews.uid(), "[{\"name\":\"app\",\"image\":\"busybox\"}]", "{}")));

@@ -48,7 +48,7 @@ final class ReloadingServer implements AutoCloseable {
         new AdmissionServer.Config("127.0.0.1", 0, volume.file("tls.crt"), volume.file("tls.key")));
     port = server.start().await();
     tls = new ServingTls(server, new TlsLog(log, clock), clock);
-    server.readinessDetail(tls::status);
+    server.readinessCheck(tls);
     watcher = new CertificateFileWatcher(volume.file("tls.crt"), volume.file("tls.key"),
         Optional.of(volume.file("ca.crt")), tls, clock);
     watcher.reload();

@@ -1,36 +1,54 @@
 package dev.triage.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.triage.admission.ManifestRequests;
+import dev.triage.cluster.ClusterView;
+import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Decision;
-import dev.triage.rules.Mode;
-import dev.triage.rules.Outcome;
-import dev.triage.rules.RuleResult;
-import dev.triage.admission.AdmissionResponse;
+import dev.triage.rules.Engine;
+import dev.triage.rules.RuleCompiler;
+import dev.triage.rules.RuleSnapshot;
+import dev.triage.yaml.YamlReader;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The decision log's and metrics' word for each policy. */
+/** The decision line and the metrics say what a policy did, however many bindings it has. */
 class RuleOutcomesTest {
-  private static RuleResult result(String binding, Outcome outcome, Mode mode) {
-    return new RuleResult("require-pdb", binding, outcome, "", "", List.of(), mode, RuleResult.Source.ADMISSION);
-  }
-
-  private static Decision decision(Mode mode, RuleResult... results) {
-    return new Decision(AdmissionResponse.allow(), mode, List.of("require-pdb"), List.of(), List.of(), null,
-        List.of(), List.of(results));
-  }
+  private static final String POLICY_WITH_TWO_BINDINGS = """
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicy
+      metadata: {name: limit}
+      spec:
+        matchConstraints:
+          resourceRules:
+          - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+        validations:
+        - {expression: "false", message: never}
+      ---
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicyBinding
+      metadata: {name: limit-deny}
+      spec: {policyName: limit, validationActions: [Deny]}
+      ---
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicyBinding
+      metadata: {name: limit-warn}
+      spec: {policyName: limit, validationActions: [Warn]}
+      """;
 
   @Test
-  void aPolicyDeniedThroughOneBindingAndWarnedThroughAnotherIsLoggedAsDenied() {
-    assertEquals(Map.of("require-pdb", "deny"), RuleOutcomes.of(decision(Mode.ENFORCE,
-        result("deny", Outcome.FAIL, Mode.ENFORCE), result("warn", Outcome.WARN, Mode.ENFORCE))));
-  }
-
-  @Test
-  void aDenialInADryRunNamespaceIsLoggedAsDryRun() {
-    assertEquals(Map.of("require-pdb", "dry-run"), RuleOutcomes.of(decision(Mode.DRY_RUN,
-        result("audit", Outcome.AUDIT, Mode.DRY_RUN), result("deny", Outcome.FAIL, Mode.DRY_RUN))));
+  void aPolicyThatDeniesThroughOneBindingAndWarnsThroughAnotherIsLoggedAsDenying() throws Exception {
+    RuleSnapshot rules = new RuleCompiler(new CelEnvironment())
+        .compile(YamlReader.read("limit.yaml", POLICY_WITH_TWO_BINDINGS), List.of());
+    assertEquals(List.of(), rules.errors());
+    Map<String, Object> pod = Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "web"));
+    Decision decision = new Engine(rules, ClusterView.EMPTY)
+        .validate(ManifestRequests.of(pod, null, "CREATE", "default"), Instant.MAX);
+    assertFalse(decision.response().allowed());
+    assertEquals(Map.of("limit", "deny"), RuleOutcomes.of(decision));
   }
 }

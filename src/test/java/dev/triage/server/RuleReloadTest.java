@@ -35,7 +35,7 @@ class RuleReloadTest {
   private static final int EDITS = 100;
   private static final String PRIVILEGED = "[{\"name\":\"debug\",\"image\":\"busybox:1\",\"securityContext\":{\"privileged\":true}}]";
 
-  private static String rule(String version) {
+  static String rule(String version) {
     return """
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingAdmissionPolicy
@@ -50,7 +50,7 @@ class RuleReloadTest {
         """.formatted(version);
   }
 
-  private static final String BROKEN = rule("broken").replace("orValue(false))", "orValue(false)");
+  static final String BROKEN = rule("broken").replace("orValue(false))", "orValue(false)");
 
   /** Writes {@code text} as a ConfigMap update does: a new timestamped directory, then the ..data link swapped. */
   private static void publish(Path mount, int generation, String text) throws Exception {

@@ -36,7 +36,13 @@ final class Fixtures {
   }
 
   static RuleSnapshot load(Path rules) {
-    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(new CelEnvironment()));
+    return load(rules, "compiled");
+  }
+
+  /** @param runtime {@code compiled}, or {@code interpreter} for dev.cel's interpreter on every expression */
+  static RuleSnapshot load(Path rules, String runtime) {
+    CelEnvironment cel = runtime.equals("interpreter") ? CelEnvironment.interpreterOnly() : new CelEnvironment();
+    RuleSnapshot snapshot = RuleFiles.load(rules, new RuleCompiler(cel));
     if (!snapshot.errors().isEmpty()) {
       throw new IllegalStateException("rules did not load: " + snapshot.errors());
     }

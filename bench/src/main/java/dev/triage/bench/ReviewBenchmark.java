@@ -27,13 +27,17 @@ public class ReviewBenchmark {
   @Param({"validate", "mutate"})
   public String endpoint;
 
+  /** {@code compiled}, or {@code interpreter}: dev.cel's interpreter on every expression, the runtime before. */
+  @Param({"compiled"})
+  public String runtime;
+
   private ReviewHandler handler;
   private Endpoint path;
   private byte[] body;
 
   @Setup
   public void setUp() throws Exception {
-    RuleSnapshot rules = Fixtures.load(Fixtures.rules());
+    RuleSnapshot rules = Fixtures.load(Fixtures.rules(), runtime);
     handler = Fixtures.handler(rules);
     path = Endpoint.valueOf(endpoint.toUpperCase(java.util.Locale.ROOT));
     body = Fixtures.review(review, path);

@@ -60,8 +60,9 @@ public final class SecretData {
       CertificateAuthority ca = authority(secret, data, CA_CERT, CA_KEY, clock);
       Optional<CertificateAuthority> next = data.containsKey(NEXT_CA_CERT)
           ? Optional.of(authority(secret, data, NEXT_CA_CERT, NEXT_CA_KEY, clock)) : Optional.empty();
-      ServingCertificate serving = PemFiles.servingPair(secret + " " + CERT, required(secret, data, CERT),
-          secret + " " + KEY, required(secret, data, KEY), clock.instant());
+      // Read whatever the dates: an expired CA or certificate is for Rotation to replace, not a reason to stop.
+      ServingCertificate serving = PemFiles.pair(secret + " " + CERT, required(secret, data, CERT),
+          secret + " " + KEY, required(secret, data, KEY));
       List<X509Certificate> bundle = PemFiles.parseCertificates(secret + " " + BUNDLE, required(secret, data, BUNDLE));
       long generation = Long.parseLong(text(secret, data, GENERATION).orElseThrow(
           () -> new TlsMaterialException(secret + " has no " + GENERATION)));

@@ -1,6 +1,8 @@
 package dev.triage.rules.mutation;
 
 import dev.cel.common.values.NullValue;
+import dev.triage.admission.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,46 +31,72 @@ public final class ApplyMerge {
 
   private ApplyMerge() {}
 
-  /** Merges {@code patch} into {@code target} in place; returns the target. */
+  /**
+   * Merges {@code patch} into {@code target} without changing either: the result shares every
+   * part the patch leaves as it was, and is {@code target} itself when the patch changes nothing.
+   * Only the objects and lists on the way to a change are copied, so a mutation that sets one
+   * field of a 100 KB object copies a few small maps, not the object. The patch's own values are
+   * taken as they are: it is a tree of the mutation's, made for this merge.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> merge(Map<String, Object> target, Map<?, ?> patch) {
+    Map<String, Object> out = null;
     for (Map.Entry<?, ?> entry : patch.entrySet()) {
       String field = String.valueOf(entry.getKey());
       Object value = entry.getValue();
       Object current = target.get(field);
+      Object next;
       if (value == NullValue.NULL_VALUE) {
-        target.remove(field);
+        if (!target.containsKey(field)) {
+          continue;
+        }
+        out = out != null ? out : new JsonObject(target);
+        out.remove(field);
+        continue;
       } else if (value instanceof Map<?, ?> map && current instanceof Map<?, ?> existing) {
-        merge((Map<String, Object>) existing, map);
+        next = merge((Map<String, Object>) existing, map);
       } else if (value instanceof List<?> list && current instanceof List<?> existing
           && KEYED_LISTS.containsKey(field)) {
-        mergeKeyed((List<Object>) existing, list, KEYED_LISTS.get(field));
+        next = mergeKeyed((List<Object>) existing, list, KEYED_LISTS.get(field));
       } else {
-        target.put(field, JsonTree.copy(value));
+        next = Objects.equals(current, value) && target.containsKey(field) ? current : value;
+      }
+      if (next != current || !target.containsKey(field)) {
+        out = out != null ? out : new JsonObject(target);
+        out.put(field, next);
       }
     }
-    return target;
+    return out != null ? out : target;
   }
 
   @SuppressWarnings("unchecked")
-  private static void mergeKeyed(List<Object> target, List<?> patch, List<String> keys) {
+  private static List<Object> mergeKeyed(List<Object> target, List<?> patch, List<String> keys) {
+    List<Object> out = null;
     for (Object item : patch) {
       if (!(item instanceof Map<?, ?> patchEntry)) {
         throw new IllegalArgumentException("entries of a keyed list must be objects");
       }
-      Map<String, Object> match = null;
-      for (Object existing : target) {
-        if (existing instanceof Map<?, ?> candidate && sameKey(candidate, patchEntry, keys)) {
-          match = (Map<String, Object>) candidate;
+      List<Object> entries = out != null ? out : target;
+      int match = -1;
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i) instanceof Map<?, ?> candidate && sameKey(candidate, patchEntry, keys)) {
+          match = i;
           break;
         }
       }
-      if (match == null) {
-        target.add(JsonTree.copy(patchEntry));
+      if (match < 0) {
+        out = out != null ? out : new ArrayList<>(target);
+        out.add(patchEntry);
       } else {
-        merge(match, patchEntry);
+        Map<String, Object> existing = (Map<String, Object>) entries.get(match);
+        Map<String, Object> merged = merge(existing, patchEntry);
+        if (merged != existing) {
+          out = out != null ? out : new ArrayList<>(target);
+          out.set(match, merged);
+        }
       }
     }
+    return out != null ? out : target;
   }
 
   private static boolean sameKey(Map<?, ?> a, Map<?, ?> b, List<String> keys) {

@@ -1,10 +1,15 @@
 package dev.triage.rules.mutation;
 
+import dev.triage.admission.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Applies RFC 6902 operations (add, remove, replace, move, copy, test) to a mutable JSON tree. */
+/**
+ * Applies RFC 6902 operations (add, remove, replace, move, copy, test) to a JSON tree without
+ * changing it: each operation copies the objects and lists on its path and shares the rest.
+ */
 public final class JsonPatch {
   private JsonPatch() {}
 
@@ -34,6 +39,12 @@ public final class JsonPatch {
           || !(map.get("path") instanceof String path)) {
         throw new IllegalArgumentException("each JSONPatch needs string fields op and path");
       }
+      if (map.containsKey("from") && !(map.get("from") instanceof String)) {
+        throw new IllegalArgumentException("JSONPatch " + op + " " + path + ": from must be a string");
+      }
+      if ((op.equals("move") || op.equals("copy")) && !map.containsKey("from")) {
+        throw new IllegalArgumentException("JSONPatch " + op + " " + path + " needs a from");
+      }
       Object value = map.containsKey("from") ? new Move((String) map.get("from")) : map.get("value");
       if (!List.of("add", "remove", "replace", "move", "copy", "test").contains(op)) {
         throw new IllegalArgumentException("unknown JSONPatch op \"" + op + "\"");
@@ -52,25 +63,18 @@ public final class JsonPatch {
     List<String> tokens = JsonTree.tokens(op.path());
     return switch (op.op()) {
       case "add" -> add(root, tokens, JsonTree.copy(op.value()));
-      case "remove" -> {
-        remove(root, tokens);
-        yield root;
-      }
+      case "remove" -> remove(root, tokens);
       case "replace" -> {
         if (tokens.isEmpty()) {
           yield JsonTree.copy(op.value());
         }
         get(root, tokens);
-        remove(root, tokens);
-        yield add(root, tokens, JsonTree.copy(op.value()));
+        yield add(remove(root, tokens), tokens, JsonTree.copy(op.value()));
       }
       case "move", "copy" -> {
         List<String> from = JsonTree.tokens(((Move) op.value()).from());
-        Object value = JsonTree.copy(get(root, from));
-        if (op.op().equals("move")) {
-          remove(root, from);
-        }
-        yield add(root, tokens, value);
+        Object value = get(root, from);
+        yield add(op.op().equals("move") ? remove(root, from) : root, tokens, value);
       }
       case "test" -> {
         if (!Objects.equals(get(root, tokens), op.value())) {
@@ -104,40 +108,75 @@ public final class JsonPatch {
     throw new IllegalArgumentException("\"" + token + "\" is below a value that is not an object or list");
   }
 
+  /** An edit of the container that holds the last token. */
+  private interface Edit {
+    void apply(Object container, String last);
+  }
+
+  /** {@code root} with {@code edit} made to a copy of the container at the end of {@code tokens}'s parent path. */
+  private static Object edit(Object root, List<String> tokens, int depth, Edit edit) {
+    Object copy = shallowCopy(root, tokens.get(depth));
+    if (depth == tokens.size() - 1) {
+      edit.apply(copy, tokens.get(depth));
+    } else {
+      String token = tokens.get(depth);
+      set(copy, token, edit(child(root, token), tokens, depth + 1, edit));
+    }
+    return copy;
+  }
+
+  private static Object shallowCopy(Object container, String token) {
+    if (container instanceof Map<?, ?> map) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = (Map<String, Object>) map;
+      return new JsonObject(fields);
+    }
+    if (container instanceof List<?> list) {
+      return new ArrayList<Object>(list);
+    }
+    throw new IllegalArgumentException("the parent of \"" + token + "\" is not an object or list");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void set(Object container, String token, Object value) {
+    if (container instanceof Map<?, ?> map) {
+      ((Map<String, Object>) map).put(token, value);
+    } else {
+      List<Object> list = (List<Object>) container;
+      list.set(index(token, list.size() - 1), value);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static Object add(Object root, List<String> tokens, Object value) {
     if (tokens.isEmpty()) {
       return value;
     }
-    Object parent = get(root, tokens.subList(0, tokens.size() - 1));
-    String last = tokens.get(tokens.size() - 1);
-    if (parent instanceof Map<?, ?> map) {
-      ((Map<String, Object>) map).put(last, value);
-    } else if (parent instanceof List<?> list) {
-      int index = last.equals("-") ? list.size() : index(last, list.size());
-      ((List<Object>) list).add(index, value);
-    } else {
-      throw new IllegalArgumentException("the parent of \"" + last + "\" is not an object or list");
-    }
-    return root;
+    return edit(root, tokens, 0, (parent, last) -> {
+      if (parent instanceof Map<?, ?> map) {
+        ((Map<String, Object>) map).put(last, value);
+      } else {
+        List<Object> list = (List<Object>) parent;
+        list.add(last.equals("-") ? list.size() : index(last, list.size()), value);
+      }
+    });
   }
 
-  private static void remove(Object root, List<String> tokens) {
+  private static Object remove(Object root, List<String> tokens) {
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("cannot remove the whole object");
     }
-    Object parent = get(root, tokens.subList(0, tokens.size() - 1));
-    String last = tokens.get(tokens.size() - 1);
-    if (parent instanceof Map<?, ?> map) {
-      if (!map.containsKey(last)) {
-        throw new IllegalArgumentException("no field \"" + last + "\" to remove");
+    return edit(root, tokens, 0, (parent, last) -> {
+      if (parent instanceof Map<?, ?> map) {
+        if (!map.containsKey(last)) {
+          throw new IllegalArgumentException("no field \"" + last + "\" to remove");
+        }
+        map.remove(last);
+      } else {
+        List<?> list = (List<?>) parent;
+        list.remove(index(last, list.size() - 1));
       }
-      map.remove(last);
-    } else if (parent instanceof List<?> list) {
-      list.remove(index(last, list.size() - 1));
-    } else {
-      throw new IllegalArgumentException("the parent of \"" + last + "\" is not an object or list");
-    }
+    });
   }
 
   private static int index(String token, int max) {

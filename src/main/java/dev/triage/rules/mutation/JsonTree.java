@@ -2,9 +2,9 @@ package dev.triage.rules.mutation;
 
 import com.google.common.primitives.UnsignedLong;
 import dev.cel.common.values.NullValue;
+import dev.triage.admission.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +19,7 @@ public final class JsonTree {
   /** A deep, mutable copy. */
   public static Object copy(Object value) {
     if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+      Map<String, Object> out = new JsonObject(map.size());
       map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
       return out;
     }
@@ -38,7 +38,7 @@ public final class JsonTree {
    */
   public static Object fromCel(Object value) {
     if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+      Map<String, Object> out = new JsonObject(map.size());
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String key)) {
           throw new IllegalArgumentException("object keys must be strings, got " + e.getKey());
@@ -80,7 +80,7 @@ public final class JsonTree {
     if (value instanceof dev.cel.common.values.CelByteString bytes) {
       return Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
-    if (value instanceof dev.triage.rules.cel.Quantity quantity) {
+    if (value instanceof dev.triage.cel.Quantity quantity) {
       return quantity.toString();
     }
     throw new IllegalArgumentException("a " + value.getClass().getSimpleName() + " cannot be written into an object");

@@ -1,0 +1,106 @@
+package dev.triage.reports;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Writes reports off the admission path: {@link #submit} only records the latest report for a
+ * workload; a low-priority thread applies at most {@code perFlush} of them every {@code every},
+ * and only while this replica leads. A slow or absent API server delays reports, never a review;
+ * a report it could not take stays queued until a newer one for the same workload replaces it.
+ * Beyond {@code maxPending} workloads the oldest waiting report is dropped: the next scan writes
+ * it again.
+ */
+public final class ReportWriter implements AutoCloseable {
+  private static final String FIELD_MANAGER = "triage";
+
+  private final KubernetesClient client;
+  private final BooleanSupplier leading;
+  private final int perFlush;
+  private final int maxPending;
+  private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "triage-report-writer");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+    return thread;
+  });
+
+  public ReportWriter(KubernetesClient client, BooleanSupplier leading, Duration every, int perFlush,
+      int maxPending) {
+    this.client = client;
+    this.leading = leading;
+    this.perFlush = perFlush;
+    this.maxPending = maxPending;
+    timer.scheduleWithFixedDelay(this::flush, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Queues a report built by {@link ReportBuilder}; replaces any report still waiting for the same workload. */
+  public synchronized void submit(Map<String, Object> report) {
+    Map<?, ?> metadata = (Map<?, ?>) report.get("metadata");
+    String key = report.get("kind") + "/" + metadata.get("namespace") + "/" + metadata.get("name");
+    pending.remove(key);
+    pending.put(key, report);
+    while (pending.size() > maxPending) {
+      Iterator<String> oldest = pending.keySet().iterator();
+      oldest.next();
+      oldest.remove();
+      dropped.incrementAndGet();
+    }
+  }
+
+  /** Reports applied, apply calls that failed, and reports dropped because too many waited. */
+  public record Counts(long written, long failed, long dropped, int pending) {}
+
+  public synchronized Counts counts() {
+    return new Counts(written.get(), failed.get(), dropped.get(), pending.size());
+  }
+
+  private void flush() {
+    if (!leading.getAsBoolean()) {
+      return;
+    }
+    List<Map.Entry<String, Map<String, Object>>> batch = new ArrayList<>();
+    synchronized (this) {
+      Iterator<Map.Entry<String, Map<String, Object>>> it = pending.entrySet().iterator();
+      while (it.hasNext() && batch.size() < perFlush) {
+        Map.Entry<String, Map<String, Object>> next = it.next();
+        batch.add(Map.entry(next.getKey(), next.getValue()));
+        it.remove();
+      }
+    }
+    for (Map.Entry<String, Map<String, Object>> entry : batch) {
+      try {
+        GenericKubernetesResource report =
+            client.getKubernetesSerialization().convertValue(entry.getValue(), GenericKubernetesResource.class);
+        client.resource(report).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        written.incrementAndGet();
+      } catch (KubernetesClientException e) {
+        failed.incrementAndGet();
+        synchronized (this) {
+          pending.putIfAbsent(entry.getKey(), entry.getValue()); // unless a newer one came meanwhile
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
