@@ -27,19 +27,24 @@ public final class JsonObject extends AbstractMap<String, Object> {
   private Map<String, Integer> index;
   private int modifications;
 
+  private static final String[] NO_KEYS = {};
+  private static final int[] NO_HASHES = {};
+  private static final Object[] NO_VALUES = {};
+
+  /** An empty object that allocates nothing until its first field: a body of {@code {}}s stays small. */
   public JsonObject() {
-    this(4);
+    this(0);
   }
 
   public JsonObject(int capacity) {
-    keys = new String[Math.max(capacity, 1)];
-    hashes = new int[keys.length];
-    values = new Object[keys.length];
+    keys = capacity == 0 ? NO_KEYS : new String[capacity];
+    hashes = capacity == 0 ? NO_HASHES : new int[capacity];
+    values = capacity == 0 ? NO_VALUES : new Object[capacity];
   }
 
   /** A shallow copy of {@code fields}, in their order. */
   public JsonObject(Map<String, ?> fields) {
-    this(fields.size() + 1);
+    this(fields.size());
     if (fields instanceof JsonObject other) {
       System.arraycopy(other.keys, 0, keys, 0, other.size);
       System.arraycopy(other.hashes, 0, hashes, 0, other.size);
@@ -91,9 +96,10 @@ public final class JsonObject extends AbstractMap<String, Object> {
       return old;
     }
     if (size == keys.length) {
-      keys = Arrays.copyOf(keys, size * 2);
-      hashes = Arrays.copyOf(hashes, size * 2);
-      values = Arrays.copyOf(values, size * 2);
+      int capacity = Math.max(4, size * 2);
+      keys = Arrays.copyOf(keys, capacity);
+      hashes = Arrays.copyOf(hashes, capacity);
+      values = Arrays.copyOf(values, capacity);
     }
     keys[size] = key;
     hashes[size] = key.hashCode();

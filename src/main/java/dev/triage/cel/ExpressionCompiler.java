@@ -218,9 +218,9 @@ public final class ExpressionCompiler {
         case "conditional":
           return conditional(expr, args);
         case "logical_and":
-          return new Nodes.And(plan(args.get(0)), plan(args.get(1)), id);
+          return new Nodes.Junction(plan(args.get(0)), plan(args.get(1)), Boolean.FALSE, id);
         case "logical_or":
-          return new Nodes.Or(plan(args.get(0)), plan(args.get(1)), id);
+          return new Nodes.Junction(plan(args.get(0)), plan(args.get(1)), Boolean.TRUE, id);
         case "logical_not":
           return fold(new Nodes.Not(plan(args.get(0)), id));
         case "not_strictly_false":
@@ -231,9 +231,9 @@ public final class ExpressionCompiler {
           }
           return new Nodes.OptionalSelect(plan(args.get(0)), args.get(1).constant().stringValue(), id);
         case "optional_or_optional":
-          return new Optionals.Or(plan(args.get(0)), plan(args.get(1)), id);
+          return new Optionals.Or(plan(args.get(0)), plan(args.get(1)), false, id);
         case "optional_orValue_value":
-          return new Optionals.OrValue(plan(args.get(0)), plan(args.get(1)), id);
+          return new Optionals.Or(plan(args.get(0)), plan(args.get(1)), true, id);
         case "type":
           throw new Unsupported("type()");
         default:

@@ -103,14 +103,18 @@ final class Nodes {
     public Object eval(Frame frame) {
       Object value = operand.eval(frame);
       if (value instanceof Map<?, ?> map) {
-        try {
-          return map.containsKey(field);
-        } catch (RuntimeException e) {
-          throw CelError.of(e, id);
-        }
+        return has(map, field, id);
       }
       throw new CelError(CelErrorCode.ATTRIBUTE_NOT_FOUND,
           "Error resolving field '" + field + "'. Field selections must be performed on messages or maps.", id);
+    }
+  }
+
+  static boolean has(Map<?, ?> map, String field, long id) {
+    try {
+      return map.containsKey(field);
+    } catch (RuntimeException e) {
+      throw CelError.of(e, id); // a map that computes its values (variables) may fail
     }
   }
 
@@ -135,17 +139,21 @@ final class Nodes {
     }
   }
 
-  /** {@code a && b}: false wins over an error on either side; anything but a bool is an error. */
-  record And(Node left, Node right, long id) implements Node {
+  /**
+   * {@code a && b} ({@code decides} false) and {@code a || b} ({@code decides} true): the deciding
+   * value on either side wins over an error on the other; anything but a bool is an error (which
+   * the other side may absorb too, as in cel-go).
+   */
+  record Junction(Node left, Node right, Boolean decides, long id) implements Node {
     @Override
     public Object eval(Frame frame) {
       RuntimeException error;
       try {
         Object l = left.eval(frame);
-        if (l == Boolean.FALSE) {
+        if (decides.equals(l)) {
           return l;
         }
-        error = l == Boolean.TRUE ? null : notBool(l, id);
+        error = l instanceof Boolean ? null : notBool(l, id);
       } catch (RuntimeException e) {
         error = e;
       }
@@ -155,46 +163,13 @@ final class Nodes {
       } catch (RuntimeException e) {
         throw error != null ? error : e;
       }
-      if (r == Boolean.FALSE) {
+      if (decides.equals(r)) {
         return r;
       }
       if (error != null) {
         throw error;
       }
-      if (r != Boolean.TRUE) {
-        throw notBool(r, id);
-      }
-      return r;
-    }
-  }
-
-  /** {@code a || b}: true wins over an error on either side. */
-  record Or(Node left, Node right, long id) implements Node {
-    @Override
-    public Object eval(Frame frame) {
-      RuntimeException error;
-      try {
-        Object l = left.eval(frame);
-        if (l == Boolean.TRUE) {
-          return l;
-        }
-        error = l == Boolean.FALSE ? null : notBool(l, id);
-      } catch (RuntimeException e) {
-        error = e;
-      }
-      Object r;
-      try {
-        r = right.eval(frame);
-      } catch (RuntimeException e) {
-        throw error != null ? error : e;
-      }
-      if (r == Boolean.TRUE) {
-        return r;
-      }
-      if (error != null) {
-        throw error;
-      }
-      if (r != Boolean.FALSE) {
+      if (!(r instanceof Boolean)) {
         throw notBool(r, id);
       }
       return r;

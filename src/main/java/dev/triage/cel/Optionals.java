@@ -3,31 +3,25 @@ package dev.triage.cel;
 import java.util.Map;
 import java.util.Optional;
 
-/** Nodes whose right-hand side is evaluated only when needed: {@code or}, {@code orValue}, null-safe {@code has}. */
+/** Nodes of optionals and presence: {@code or} and {@code orValue} (the alternative only when needed), null-safe {@code has}. */
 final class Optionals {
   private Optionals() {}
 
-  /** {@code a.or(b)}: {@code a} if it has a value, else {@code b}. */
-  record Or(Node optional, Node alternative, long id) implements Node {
+  /**
+   * {@code a.or(b)}: {@code a} if it has a value, else {@code b}; and {@code a.orValue(b)}
+   * ({@code unwrap}): the value of {@code a}, else {@code b}.
+   */
+  record Or(Node optional, Node alternative, boolean unwrap, long id) implements Node {
     @Override
     public Object eval(Frame frame) {
       Object value = optional.eval(frame);
       if (!(value instanceof Optional<?> o)) {
-        throw CelError.noMatchingOverload("or", id);
+        throw CelError.noMatchingOverload(unwrap ? "orValue" : "or", id);
       }
-      return o.isPresent() ? o : alternative.eval(frame);
-    }
-  }
-
-  /** {@code a.orValue(b)}: the value of {@code a}, else {@code b}. */
-  record OrValue(Node optional, Node alternative, long id) implements Node {
-    @Override
-    public Object eval(Frame frame) {
-      Object value = optional.eval(frame);
-      if (!(value instanceof Optional<?> o)) {
-        throw CelError.noMatchingOverload("orValue", id);
+      if (o.isPresent()) {
+        return unwrap ? o.get() : o;
       }
-      return o.isPresent() ? o.get() : alternative.eval(frame);
+      return alternative.eval(frame);
     }
   }
 
@@ -39,14 +33,7 @@ final class Optionals {
     @Override
     public Object eval(Frame frame) {
       Object value = operand.eval(frame);
-      if (value instanceof Map<?, ?> map) {
-        try {
-          return map.containsKey(field);
-        } catch (RuntimeException e) {
-          throw CelError.of(e, id);
-        }
-      }
-      return Boolean.FALSE;
+      return value instanceof Map<?, ?> map ? Nodes.has(map, field, id) : Boolean.FALSE;
     }
   }
 }

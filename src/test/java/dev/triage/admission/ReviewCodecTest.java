@@ -96,6 +96,24 @@ class ReviewCodecTest {
   }
 
   @Test
+  void aBodyOfEmptyObjectsIsRefusedBeforeItFillsTheHeap() {
+    String prefix = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"object\":[";
+    int count = (ReviewCodec.MAX_BODY_BYTES - prefix.length() - 10) / 3;
+    byte[] body = (prefix + "{},".repeat(count) + "{}]}}").getBytes(UTF_8);
+    assertTrue(body.length <= ReviewCodec.MAX_BODY_BYTES);
+    BadReviewException e = rejected(body);
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("token count"), e.getMessage());
+  }
+
+  @Test
+  void aLargeDeploymentIsWellWithinTheTokenLimit() throws Exception {
+    // 109 KB, 50 containers with 20 env entries each: about 11,000 tokens, a hundredth of the limit
+    byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("bench/reviews/deployment-100k.validate.json"));
+    assertEquals("Deployment", ReviewCodec.parse(body).kind());
+  }
+
+  @Test
   void bodyOfExactlyThreeMebibytesIsRead() throws BadReviewException {
     byte[] body = (VALID + " ".repeat(ReviewCodec.MAX_BODY_BYTES - VALID.length())).getBytes(UTF_8);
     assertEquals(ReviewCodec.MAX_BODY_BYTES, body.length);
