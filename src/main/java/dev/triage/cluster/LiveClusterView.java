@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +50,6 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
     return thread;
   });
   private volatile boolean stale;
-  private CompletableFuture<Void> synced;
 
   private LiveClusterView(KubernetesClient client) {
     this.client = client;
@@ -92,9 +90,7 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
     LiveClusterView view = new LiveClusterView(client);
     view.inform(NAMESPACES, view::putNamespace, view::removeNamespace);
     view.inform(view.budgetsContext, view::putBudget, view::removeBudget);
-    view.synced = CompletableFuture.allOf(view.informers.stream()
-        .map(informer -> informer.start().toCompletableFuture())
-        .toArray(CompletableFuture[]::new));
+    view.informers.forEach(SharedIndexInformer::start);
     view.watchdog.scheduleWithFixedDelay(view::checkWatches, 1, 1, TimeUnit.SECONDS);
     return view;
   }
@@ -107,11 +103,6 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
   /** A watch is down: the cache serves what it last saw. */
   public boolean stale() {
     return stale;
-  }
-
-  /** Completes when both caches have synced. */
-  public CompletableFuture<Void> whenSynced() {
-    return synced;
   }
 
   @Override

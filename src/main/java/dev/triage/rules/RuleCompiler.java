@@ -213,7 +213,7 @@ public final class RuleCompiler {
     if (!reinvocation.equals("Never") && !reinvocation.equals("IfNeeded")) {
       spec.error("/spec/reinvocationPolicy", "must be Never or IfNeeded");
     }
-    return spec.failed() ? null : new MutatingPolicy(base, List.copyOf(mutations), reinvocation.equals("IfNeeded"));
+    return spec.failed() ? null : new MutatingPolicy(base, List.copyOf(mutations));
   }
 
   /** Reads the fields every policy kind shares. */
