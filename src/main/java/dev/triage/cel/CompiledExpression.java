@@ -42,9 +42,4 @@ public final class CompiledExpression {
       throw CelEvaluationExceptionBuilder.newBuilder(String.valueOf(e.getMessage())).setCause(e).build();
     }
   }
-
-  /** A constant expression's value, or null: what the compiler folded it to. */
-  Object constantValue() {
-    return root instanceof Nodes.Constant c ? c.value() : null;
-  }
 }

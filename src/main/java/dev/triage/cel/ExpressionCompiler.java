@@ -334,7 +334,7 @@ public final class ExpressionCompiler {
 
     private Pattern pattern(String regex) {
       try {
-        Pattern pattern = Pattern.compile(regex);
+        Pattern pattern = RegexFunctions.PATTERNS.get(regex);
         return maxRegexProgramSize < 0 || pattern.programSize() <= maxRegexProgramSize ? pattern : null;
       } catch (PatternSyntaxException e) {
         return null; // the call reports it when it runs, as dev.cel does

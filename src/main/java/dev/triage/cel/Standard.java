@@ -133,7 +133,7 @@ final class Standard {
       return Long.compare(x, y);
     }
     if (a instanceof String x && b instanceof String y) {
-      return Values.compareStrings(x, y);
+      return ValueOrdering.compareCodePoints(x, y);
     }
     if (Values.isNumber(a) && Values.isNumber(b)) {
       if ((a instanceof Double x && x.isNaN()) || (b instanceof Double y && y.isNaN())) {

@@ -139,7 +139,7 @@ final class ValueOrdering {
   }
 
   /** Go compares strings by UTF-8 bytes, which orders like code points (not UTF-16 units). */
-  private static int compareCodePoints(String a, String b) {
+  static int compareCodePoints(String a, String b) {
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {

@@ -131,22 +131,6 @@ final class Values {
     return Optional.empty();
   }
 
-  /** Strings by code point, as Go compares UTF-8 bytes. */
-  static int compareStrings(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
-  }
-
   /**
    * A double as Go's {@code strconv.FormatFloat(d, 'g', -1, 64)} writes it, which is what
    * Kubernetes' {@code string(double)} returns: {@code 1}, {@code 0.1}, {@code 1e+20},
