@@ -56,13 +56,23 @@ final class Activation implements CelVariableResolver {
     return Optional.ofNullable(switch (name) {
       case "object" -> orNull(object);
       case "oldObject" -> orNull(request.oldObject());
-      case "request" -> new RequestVariable(request.raw());
+      case "request" -> requestVariable();
       case "params" -> params;
       case "namespaceObject" -> namespaceObject;
       case "variables" -> variables;
       case "cluster" -> cluster;
       default -> null;
     });
+  }
+
+  private RequestVariable requestVariable;
+
+  /** Made on first read: most policies never read {@code request}. */
+  private RequestVariable requestVariable() {
+    if (requestVariable == null) {
+      requestVariable = new RequestVariable(request.raw());
+    }
+    return requestVariable;
   }
 
   private static Object orNull(Object value) {
