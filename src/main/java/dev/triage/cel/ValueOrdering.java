@@ -123,7 +123,7 @@ final class ValueOrdering {
     return Long.compare((Long) a, (Long) b);
   }
 
-  private static java.math.BigDecimal toBigDecimal(Object n) {
+  static java.math.BigDecimal toBigDecimal(Object n) {
     if (n instanceof Long) {
       return java.math.BigDecimal.valueOf((Long) n);
     }

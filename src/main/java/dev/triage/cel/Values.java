@@ -88,7 +88,7 @@ final class Values {
     return number instanceof UnsignedLong u ? u.doubleValue() : ((Number) number).doubleValue();
   }
 
-  /** Exact comparison of two numbers of any CEL numeric type (NaN excluded by the caller). */
+  /** Two numbers of any CEL numeric type, as cel-go compares them (NaN excluded by the caller). */
   static int compareNumbers(Object a, Object b) {
     if (a instanceof Long x && b instanceof Long y) {
       return Long.compare(x, y);
@@ -99,17 +99,7 @@ final class Values {
       double y = toDouble(b);
       return x < y ? -1 : x > y ? 1 : 0; // -0.0 equals 0.0
     }
-    return exact(a).compareTo(exact(b));
-  }
-
-  private static BigDecimal exact(Object number) {
-    if (number instanceof Long l) {
-      return BigDecimal.valueOf(l);
-    }
-    if (number instanceof UnsignedLong u) {
-      return new BigDecimal(u.bigIntegerValue());
-    }
-    return new BigDecimal(((Number) number).longValue());
+    return ValueOrdering.toBigDecimal(a).compareTo(ValueOrdering.toBigDecimal(b));
   }
 
   /** The value at {@code key} in {@code map}, with numeric keys equal across types. */
