@@ -5,6 +5,7 @@ import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.AdmissionResponse;
 import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.ClusterView;
+import dev.triage.exceptions.PolicyException;
 import dev.triage.rules.mutation.PatchBuilder;
 import dev.triage.rules.mutation.PatchOp;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -37,6 +39,12 @@ public final class Engine {
   public static final String DENIED_BY_ANNOTATION = "denied-by";
   /** Audit annotation naming the policies whose binding turned a failure into a warning (Warn action). */
   public static final String WARNED_BY_ANNOTATION = "warned-by";
+
+  /**
+   * Audit annotation naming each policy an exception lifted, with the exception:
+   * {@code require-pdb=legacy-batch,default-security-context=vendor-scanner}.
+   */
+  public static final String EXCEPTED_BY_ANNOTATION = "excepted-by";
 
   private final Supplier<RuleSnapshot> rules;
   private final ClusterView cluster;
@@ -60,7 +68,13 @@ public final class Engine {
   public Decision validate(AdmissionRequest request, Instant deadline) {
     RuleSnapshot snapshot = rules.get();
     ClusterVariable clusterVariable = new ClusterVariable(cluster, request.namespace());
-    Decision decision = validate(snapshot, context(request, deadline, cluster, clusterVariable));
+    RequestContext context = context(request, deadline, cluster, clusterVariable);
+    if (Mode.of(AdmissionRequest.labels(context.namespaceObject())) == Mode.DRY_RUN) {
+      // Nothing was patched: judge the object as enforce mode would have stored it.
+      request = asMutated(request, mutate(snapshot, context));
+      context = context(request, deadline, cluster, clusterVariable);
+    }
+    Decision decision = validate(snapshot, context);
     boolean restedOnView = clusterVariable.read()
         || (!request.namespace().isEmpty() && cluster.namespace(request.namespace()).isEmpty());
     if (decision.failures().isEmpty() || !restedOnView) {
@@ -73,6 +87,39 @@ public final class Engine {
     return validate(snapshot, context(request, deadline, fresh, new ClusterVariable(fresh, request.namespace())));
   }
 
+  /**
+   * Takes a request through both webhooks as the apiserver would, whatever the namespace's mode:
+   * the mutations, then the validations on the object they leave. What the background scan and the
+   * CLI ask of a stored or written object.
+   *
+   * @param validation null when mutation denied the request
+   */
+  public record Review(Decision mutation, Decision validation) {
+    /** Every rule's result, mutating policies first. */
+    public List<RuleResult> results() {
+      if (validation == null) {
+        return mutation.results();
+      }
+      List<RuleResult> all = new ArrayList<>(mutation.results());
+      all.addAll(validation.results());
+      return List.copyOf(all);
+    }
+  }
+
+  public Review review(AdmissionRequest request, Instant deadline) {
+    Decision mutation = mutate(request, deadline);
+    if (!mutation.response().allowed()) {
+      return new Review(mutation, null);
+    }
+    // In dry-run mode validate() mutates by itself.
+    AdmissionRequest validated = mutation.mode() == Mode.DRY_RUN ? request : asMutated(request, mutation);
+    return new Review(mutation, validate(validated, deadline));
+  }
+
+  private static AdmissionRequest asMutated(AdmissionRequest request, Decision mutation) {
+    return mutation.mutated() == request.object() ? request : request.withObject(mutation.mutated());
+  }
+
   private Decision validate(RuleSnapshot snapshot, RequestContext context) {
     AdmissionRequest request = context.request();
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
@@ -83,17 +130,28 @@ public final class Engine {
     List<String> matched = new ArrayList<>();
     List<RuleResult> results = new ArrayList<>();
     Map<String, String> annotations = new LinkedHashMap<>();
+    Excepting excepting = new Excepting(snapshot.exceptions(), request, clock.instant());
     forEachBinding(snapshot, snapshot.validating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> {
           int failed = failures.size();
           int erred = errors.size();
+          int lifted = excepting.lifts().size();
           boolean applied = evaluator.evaluate(bound, params, failures::add, annotations);
           List<Failure> own = failures.subList(failed, failures.size());
-          Outcome outcome = !applied ? Outcome.SKIP : verdict(own, errors.size() > erred, Outcome.PASS);
-          results.add(result(bound, outcome, own, mode, List.of()));
+          Optional<PolicyException> exception = excepting.liftValidations(bound, own);
+          Outcome outcome = !applied ? Outcome.SKIP
+              : verdict(own, errors.size() > erred, exception.isPresent() ? Outcome.EXCEPTED : Outcome.PASS);
+          List<Failure> reported = own.isEmpty() && exception.isPresent()
+              ? liftedAsFailures(bound, excepting.lifts().subList(lifted, excepting.lifts().size())) : own;
+          results.add(result(bound, outcome, reported, mode, List.of(), exception));
         }, results::add, mode);
-    return new Decision(respond(mode, failures, annotations, List.of()), mode, List.copyOf(matched),
-        List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
+    return new Decision(respond(mode, failures, annotations, List.of(), excepting.lifts()), mode,
+        List.copyOf(matched), List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
+  }
+
+  /** What the lifted failures said, for the result of a binding an exception cleared. */
+  private static List<Failure> liftedAsFailures(RuleSnapshot.Bound<?> bound, List<Excepting.Lift> lifts) {
+    return lifts.stream().map(lift -> new Failure(lift.policy(), bound.binding(), -1, lift.message(), "", 0)).toList();
   }
 
   /**
@@ -101,8 +159,11 @@ public final class Engine {
    * the admitted object to the result (none in dry-run mode, where warnings describe it instead).
    */
   public Decision mutate(AdmissionRequest request, Instant deadline) {
-    RuleSnapshot snapshot = rules.get();
-    RequestContext context = context(request, deadline, cluster, new ClusterVariable(cluster, request.namespace()));
+    return mutate(rules.get(), context(request, deadline, cluster, new ClusterVariable(cluster, request.namespace())));
+  }
+
+  private Decision mutate(RuleSnapshot snapshot, RequestContext context) {
+    AdmissionRequest request = context.request();
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
     Mode mode = Mode.of(namespaceLabels);
     Object original = request.object();
@@ -117,6 +178,7 @@ public final class Engine {
     List<String> changed = new ArrayList<>();
     List<Change> described = new ArrayList<>();
     List<RuleResult> results = new ArrayList<>();
+    Excepting excepting = new Excepting(snapshot.exceptions(), request, clock.instant());
     Object[] current = {original};
     forEachBinding(snapshot, snapshot.mutating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> {
@@ -126,8 +188,16 @@ public final class Engine {
           MutationEvaluator.Applied applied = evaluator.mutate(bound, before, params, failures::add);
           List<Failure> own = failures.subList(failed, failures.size());
           Object after = applied.object();
+          boolean changes = after != before && !after.equals(before);
+          Optional<PolicyException> exception = changes || !own.isEmpty()
+              ? excepting.liftMutation(bound.base().name(), "not applied") : Optional.empty();
+          if (exception.isPresent()) {
+            own.clear();
+            results.add(result(bound, Outcome.EXCEPTED, List.of(), mode, List.of(), exception));
+            return;
+          }
           List<PatchOp> ops = List.of();
-          if (after != before && !after.equals(before)) {
+          if (changes) {
             changed.add(bound.base().name());
             ops = PatchBuilder.diff(before, after);
             if (mode == Mode.DRY_RUN) {
@@ -137,9 +207,9 @@ public final class Engine {
           }
           Outcome outcome = applied.skipped() ? Outcome.SKIP
               : verdict(own, errors.size() > erred, ops.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED);
-          results.add(result(bound, outcome, own, mode, ops));
+          results.add(result(bound, outcome, own, mode, ops, Optional.empty()));
         }, results::add, mode);
-    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described);
+    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described, excepting.lifts());
     if (response.allowed() && mode != Mode.DRY_RUN && current[0] != original) {
       List<PatchOp> patch = PatchBuilder.diff(original, current[0]);
       if (!patch.isEmpty()) {
@@ -169,11 +239,11 @@ public final class Engine {
   }
 
   private static RuleResult result(RuleSnapshot.Bound<?> bound, Outcome outcome, List<Failure> failures, Mode mode,
-      List<PatchOp> patch) {
+      List<PatchOp> patch, Optional<PolicyException> exception) {
     String message = String.join("; ", failures.stream().map(Failure::message).toList());
     String reason = failures.isEmpty() ? "" : failures.get(0).reason();
     return new RuleResult(bound.base().name(), bound.binding().name(), outcome, message, reason, patch, mode,
-        RuleResult.Source.ADMISSION);
+        RuleResult.Source.ADMISSION, exception.map(PolicyException::name).orElse(""));
   }
 
   private static List<String> distinct(List<String> names) {
@@ -206,7 +276,7 @@ public final class Engine {
             "Invalid", 422);
         failures.accept(missing);
         results.accept(result(bound, verdict(List.of(missing), false, Outcome.PASS), List.of(missing), mode,
-            List.of()));
+            List.of(), Optional.empty()));
       }
       for (Map<String, Object> param : params) {
         evaluate.accept(bound, param);
@@ -249,7 +319,7 @@ public final class Engine {
    * @param wouldChange in dry-run mode, the changes mutation would have made
    */
   private static AdmissionResponse respond(Mode mode, List<Failure> failures, Map<String, String> annotations,
-      List<Change> wouldChange) {
+      List<Change> wouldChange, List<Excepting.Lift> lifts) {
     List<String> denials = new ArrayList<>();
     Warnings warnings = new Warnings();
     List<Failure> audited = new ArrayList<>();
@@ -281,6 +351,11 @@ public final class Engine {
       warnings.add(mode.prefix() + change.policy() + ": would " + change.op().describe());
       letThrough.add(change.policy());
     }
+    List<String> exceptedBy = new ArrayList<>();
+    for (Excepting.Lift lift : lifts) {
+      warnings.add(lift.warning());
+      exceptedBy.add(lift.policy() + "=" + lift.exception().name());
+    }
     if (!audited.isEmpty()) {
       annotations.put(VALIDATION_FAILURE_ANNOTATION, auditJson(audited));
     }
@@ -288,6 +363,7 @@ public final class Engine {
     putNames(annotations, mode.label(), letThrough);
     putNames(annotations, DENIED_BY_ANNOTATION, deniedBy);
     putNames(annotations, WARNED_BY_ANNOTATION, warnedBy);
+    putNames(annotations, EXCEPTED_BY_ANNOTATION, exceptedBy);
     if (first == null) {
       return new AdmissionResponse(true, 200, "", "", warnings.list(), ordered(annotations), null);
     }
