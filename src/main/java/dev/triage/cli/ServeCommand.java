@@ -4,6 +4,13 @@ import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.exceptions.Expiry;
 import dev.triage.exceptions.ExpiryReminder;
+import dev.triage.reports.LeaseLeadership;
+import dev.triage.reports.QueuedReports;
+import dev.triage.reports.ReportBuilder;
+import dev.triage.reports.ReportFlavor;
+import dev.triage.reports.ReportPruner;
+import dev.triage.reports.ReportSink;
+import dev.triage.reports.ReportWriter;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleCompiler;
@@ -22,9 +29,15 @@ import dev.triage.server.ReviewHandler;
 import dev.triage.server.ServeLog;
 import dev.triage.server.TlsLog;
 import dev.triage.server.WarmUp;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,8 +115,47 @@ final class ServeCommand implements Callable<Integer> {
       description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
   int metricsPort;
 
+  @Option(names = "--reports", converter = ReportsConverter.class,
+      description = "write each workload's rule results as policy reports: openreports (openreports.io Report,"
+          + " ClusterReport), wgpolicyk8s (wgpolicyk8s.io PolicyReport, ClusterPolicyReport) or off (default:"
+          + " openreports with --kubeconfig or --in-cluster, off without)")
+  Reports reports;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-triage-system}",
+      description = "namespace of the Lease that picks the one replica writing reports (default: $POD_NAMESPACE,"
+          + " else triage-system)")
+  String leaseNamespace;
+
+  @Option(names = "--lease-identity", defaultValue = "${env:POD_NAME}",
+      description = "this replica's name in that Lease (default: $POD_NAME, else host name and process id)")
+  String leaseIdentity;
+
+  @Option(names = "--report-batch", defaultValue = "20",
+      description = "reports written at most per --report-interval, by the replica holding the Lease"
+          + " (default: ${DEFAULT-VALUE})")
+  int reportBatch;
+
+  @Option(names = "--report-interval", defaultValue = "1s", converter = GoDurationConverter.class,
+      description = "how often waiting reports are written (default: ${DEFAULT-VALUE})")
+  Duration reportInterval;
+
   @Spec
   CommandSpec spec;
+
+  /** Which policy reports {@code serve} writes, if any. */
+  enum Reports { OPENREPORTS, WGPOLICYK8S, OFF }
+
+  static final class ReportsConverter implements ITypeConverter<Reports> {
+    @Override
+    public Reports convert(String value) {
+      return switch (value) {
+        case "openreports" -> Reports.OPENREPORTS;
+        case "wgpolicyk8s" -> Reports.WGPOLICYK8S;
+        case "off" -> Reports.OFF;
+        default -> throw new IllegalArgumentException("use openreports, wgpolicyk8s or off");
+      };
+    }
+  }
 
   /** Durations as Kubernetes writes them: 500ms, 10s, 1m30s. */
   static final class GoDurationConverter implements ITypeConverter<Duration> {
@@ -130,6 +182,15 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
+    }
+    boolean clusterGiven = kubeconfig != null || inCluster;
+    Reports writing = reports != null ? reports : clusterGiven ? Reports.OPENREPORTS : Reports.OFF;
+    if (writing != Reports.OFF && !clusterGiven) {
+      throw new ParameterException(spec.commandLine(), "--reports=" + writing.name().toLowerCase(java.util.Locale.ROOT)
+          + " writes to a cluster: give --kubeconfig or --in-cluster, or --reports=off");
+    }
+    if (reportBatch < 1) {
+      throw new ParameterException(spec.commandLine(), "--report-batch must be at least 1");
     }
     Metrics metrics = new Metrics();
     Clock clock = Clock.systemUTC();
@@ -158,6 +219,12 @@ final class ServeCommand implements Callable<Integer> {
     if (live != null) {
       metrics.clusterViewStale(live::stale);
     }
+    ReportOutput reportOutput = writing == Reports.OFF ? null : ReportOutput.start(kubeconfig,
+        writing == Reports.WGPOLICYK8S ? ReportFlavor.WGPOLICYK8S : ReportFlavor.OPENREPORTS, leaseNamespace,
+        leaseIdentity, reportInterval, reportBatch);
+    if (reportOutput != null) {
+      metrics.reportWriter(reportOutput.writer(), reportOutput.pruner()::pruned);
+    }
     metrics.certificateExpiry(certificates::secondsUntilServingExpiry);
     // epoll when the native library loads, else NIO.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -172,7 +239,8 @@ final class ServeCommand implements Callable<Integer> {
     warming.complete(warm);
     // Not ready until the rules are compiled and warm and the cluster view holds the API server's
     // first list: a PDB the cache has not seen yet would otherwise deny its workload.
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock,
+        reportOutput != null ? reportOutput.sink() : ReportSink.OFF),
         () -> serving.get() != null && (live == null || live.synced()), config);
     server.readinessCheck(new CompilationReadiness(compiling));
     server.readinessCheck(warm);
@@ -215,6 +283,9 @@ final class ServeCommand implements Callable<Integer> {
         metricsServer.close();
       }
       vertx.close().await();
+      if (reportOutput != null) {
+        reportOutput.close();
+      }
       if (live != null) {
         live.close();
       }
@@ -223,6 +294,47 @@ final class ServeCommand implements Callable<Integer> {
     }, "triage-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The policy reports' writer: its own client (ordinary timeouts, unlike the cluster view's live
+   * reads), the Lease that lets one replica write, and the queue the reviews fill.
+   */
+  private record ReportOutput(KubernetesClient client, LeaseLeadership lease, ReportWriter writer,
+      ReportPruner pruner, ReportSink sink) implements AutoCloseable {
+    /** Changes queued beyond this many workloads drop the oldest: a later review or scan rewrites it. */
+    private static final int MAX_PENDING = 10_000;
+    private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+
+    static ReportOutput start(Path kubeconfig, ReportFlavor flavor, String namespace, String identity,
+        Duration every, int perFlush) {
+      Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+      LeaseLeadership lease = new LeaseLeadership(client, namespace, "triage-reports",
+          identity != null && !identity.isBlank() ? identity : defaultIdentity(), LEASE_DURATION);
+      ReportWriter writer = new ReportWriter(client, lease, every, perFlush, MAX_PENDING);
+      ReportPruner pruner = new ReportPruner(client, flavor, lease, every, perFlush);
+      return new ReportOutput(client, lease, writer, pruner,
+          new QueuedReports(new ReportBuilder(flavor), writer));
+    }
+
+    private static String defaultIdentity() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "triage";
+      }
+      return host + "-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public void close() {
+      pruner.close();
+      writer.close();
+      lease.close();
+      client.close();
+    }
   }
 
   /** Logs what each rules edit did: the errors of a rejected one with file, line and column. */
