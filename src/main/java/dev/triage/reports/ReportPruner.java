@@ -19,16 +19,21 @@ import java.util.function.BooleanSupplier;
  * do this too; this covers a report written without one (no uid was known), a cluster whose
  * collector is slow or absent, and a workload deleted and created again under the same name. While
  * this replica leads, it lists Triage's reports, then looks up at most {@code perCheck} of their
- * workloads every {@code every}, and lists again once through: a slow, steady pass that costs the
- * API server one read per report per pass.
+ * workloads every {@code every}, and lists again once through, but not sooner than
+ * {@value #TICKS_PER_LIST} times {@code every} after the last list: a slow, steady pass that costs
+ * the API server one read per report per pass, and little when there are few reports.
  */
 public final class ReportPruner implements AutoCloseable {
+  private static final int TICKS_PER_LIST = 30;
+
   private final KubernetesClient client;
   private final ReportFlavor flavor;
   private final BooleanSupplier leading;
   private final int perCheck;
   private final Deque<GenericKubernetesResource> toCheck = new ArrayDeque<>();
   private final AtomicLong pruned = new AtomicLong();
+  private final long listEveryNanos;
+  private long listed = Long.MIN_VALUE;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "triage-report-pruner");
     thread.setDaemon(true);
@@ -42,6 +47,7 @@ public final class ReportPruner implements AutoCloseable {
     this.flavor = flavor;
     this.leading = leading;
     this.perCheck = perCheck;
+    this.listEveryNanos = every.toNanos() * TICKS_PER_LIST;
     timer.scheduleWithFixedDelay(this::check, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -57,6 +63,11 @@ public final class ReportPruner implements AutoCloseable {
     }
     try {
       if (toCheck.isEmpty()) {
+        long now = System.nanoTime();
+        if (listed != Long.MIN_VALUE && now - listed < listEveryNanos) {
+          return;
+        }
+        listed = now;
         for (String namespace : List.of("x", "")) { // the namespaced kind, then the cluster one
           toCheck.addAll(client.genericKubernetesResources(flavor.apiVersion(), flavor.kind(namespace))
               .inAnyNamespace().withLabel(ReportBuilder.MANAGED_BY, "triage").list().getItems());
