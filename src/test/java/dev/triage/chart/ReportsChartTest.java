@@ -29,7 +29,7 @@ class ReportsChartTest {
     assertTrue(namespace == null || namespace.equals(HelmChart.NAMESPACE), "in the release namespace: " + namespace);
     assertEquals(List.of(
         Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"),
-            "resourceNames", List.of("triage-reports"), "verbs", List.of("get", "update")),
+            "resourceNames", List.of("triage-reports"), "verbs", List.of("get", "update", "patch")),
         Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"),
             "verbs", List.of("create"))), lease.get("rules"));
     for (String binding : List.of("ClusterRoleBinding", "RoleBinding")) {
