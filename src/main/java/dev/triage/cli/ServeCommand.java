@@ -131,8 +131,8 @@ final class ServeCommand implements Callable<Integer> {
   String leaseIdentity;
 
   @Option(names = "--report-batch", defaultValue = "20",
-      description = "reports written at most per --report-interval, by the replica holding the Lease"
-          + " (default: ${DEFAULT-VALUE})")
+      description = "reports written, and reports checked for a workload that is gone, at most per"
+          + " --report-interval, by the replica holding the Lease (default: ${DEFAULT-VALUE})")
   int reportBatch;
 
   @Option(names = "--report-interval", defaultValue = "1s", converter = GoDurationConverter.class,
@@ -298,7 +298,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * The policy reports' writer: its own client (ordinary timeouts, unlike the cluster view's live
-   * reads), the Lease that lets one replica write, and the queue the reviews fill.
+   * reads), the Lease that lets one replica write, the queue the reviews fill, and the pruner of
+   * reports whose workload is gone.
    */
   private record ReportOutput(KubernetesClient client, LeaseLeadership lease, ReportWriter writer,
       ReportPruner pruner, ReportSink sink) implements AutoCloseable {
