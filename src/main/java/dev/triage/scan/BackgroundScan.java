@@ -58,6 +58,10 @@ public final class BackgroundScan implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private RuleSnapshot lastRules;
   private long nextFullScan;
+  /** When the full scan under way began (0: none), and the counts then: for its log line. */
+  private long passStarted;
+  private long passScanned;
+  private long passFailed;
   private Thread worker;
 
   BackgroundScan(Supplier<? extends Collection<Map<String, Object>>> stored, Supplier<RuleSnapshot> rules,
@@ -161,6 +165,11 @@ public final class BackgroundScan implements AutoCloseable {
         if (next != null) {
           scan(next);
           budget.pace();
+        } else if (passStarted != 0) {
+          LOG.log(Level.INFO, "background scan: {0} workloads scanned in {1} s, {2} skipped",
+              scanned.get() - passScanned, (nanoTime.getAsLong() - passStarted) / 1_000_000_000L,
+              failed.get() - passFailed);
+          passStarted = 0;
         }
       }
     } catch (InterruptedException e) {
@@ -168,19 +177,28 @@ public final class BackgroundScan implements AutoCloseable {
     }
   }
 
-  /** Everything again after the rules or exceptions changed, and every interval. */
+  /**
+   * Everything again after the rules or exceptions changed, and every interval; a full scan that
+   * takes longer than the interval is finished before the next begins.
+   */
   private void queueDueScans() {
     RuleSnapshot current = rules.get();
     if (current != lastRules) {
       queueAll();
-    } else if (intervalNanos > 0 && nanoTime.getAsLong() - nextFullScan >= 0) {
+    } else if (intervalNanos > 0 && nanoTime.getAsLong() - nextFullScan >= 0 && pending.size() == 0) {
       queueAll();
     }
   }
 
   private void queueAll() {
     lastRules = rules.get();
-    nextFullScan = nanoTime.getAsLong() + intervalNanos;
+    long now = nanoTime.getAsLong();
+    nextFullScan = now + intervalNanos;
+    if (passStarted == 0) {
+      passStarted = now == 0 ? 1 : now;
+      passScanned = scanned.get();
+      passFailed = failed.get();
+    }
     for (Map<String, Object> object : stored.get()) {
       changed(object);
     }
