@@ -35,21 +35,21 @@ public final class WorkloadInformers implements AutoCloseable {
   private final KubernetesClient client;
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
 
-  private WorkloadInformers(KubernetesClient client) {
+  /** Informers read with {@code client}, which stays the caller's to close; none runs before {@link #start}. */
+  public WorkloadInformers(KubernetesClient client) {
     this.client = client;
   }
 
   /**
-   * Starts the informers with {@code client}, which stays the caller's to close. CronJobs are
-   * watched as batch/v1 where the API server serves it (Kubernetes 1.21 and later), else batch/v1beta1.
+   * Starts the informers, telling {@code scan} of every workload. CronJobs are watched as batch/v1
+   * where the API server serves it (Kubernetes 1.21 and later), else batch/v1beta1.
    */
-  public static WorkloadInformers start(KubernetesClient client, BackgroundScan scan) {
-    WorkloadInformers workloads = new WorkloadInformers(client);
+  public WorkloadInformers start(BackgroundScan scan) {
     for (ResourceDefinitionContext kind : KINDS) {
-      workloads.inform(kind.getKind().equals("CronJob") ? cronJobs(client) : kind, scan);
+      inform(kind.getKind().equals("CronJob") ? cronJobs(client) : kind, scan);
     }
-    workloads.informers.forEach(SharedIndexInformer::start);
-    return workloads;
+    informers.forEach(SharedIndexInformer::start);
+    return this;
   }
 
   /** Every informer holds the API server's first list. */
