@@ -1,16 +1,11 @@
 package dev.triage.rules;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.AdmissionResponse;
-import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.ClusterView;
 import dev.triage.exceptions.PolicyException;
 import dev.triage.rules.mutation.PatchBuilder;
 import dev.triage.rules.mutation.PatchOp;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,7 +140,7 @@ public final class Engine {
               ? liftedAsFailures(bound, excepting.lifts().subList(lifted, excepting.lifts().size())) : own;
           results.add(result(bound, outcome, reported, mode, List.of(), exception));
         }, results::add, mode);
-    return new Decision(respond(mode, failures, annotations, List.of(), excepting.lifts()), mode,
+    return new Decision(Responses.render(mode, failures, annotations, List.of(), excepting.lifts()), mode,
         List.copyOf(matched), List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
   }
 
@@ -176,7 +171,7 @@ public final class Engine {
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
     List<String> changed = new ArrayList<>();
-    List<Change> described = new ArrayList<>();
+    List<Responses.Change> described = new ArrayList<>();
     List<RuleResult> results = new ArrayList<>();
     Excepting excepting = new Excepting(snapshot.exceptions(), request, clock.instant());
     Object[] current = {original};
@@ -201,7 +196,7 @@ public final class Engine {
             changed.add(bound.base().name());
             ops = PatchBuilder.diff(before, after);
             if (mode == Mode.DRY_RUN) {
-              ops.forEach(op -> described.add(new Change(bound.base().name(), op)));
+              ops.forEach(op -> described.add(new Responses.Change(bound.base().name(), op)));
             }
             current[0] = after;
           }
@@ -209,7 +204,7 @@ public final class Engine {
               : verdict(own, errors.size() > erred, ops.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED);
           results.add(result(bound, outcome, own, mode, ops, Optional.empty()));
         }, results::add, mode);
-    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described, excepting.lifts());
+    AdmissionResponse response = Responses.render(mode, failures, new LinkedHashMap<>(), described, excepting.lifts());
     if (response.allowed() && mode != Mode.DRY_RUN && current[0] != original) {
       List<PatchOp> patch = PatchBuilder.diff(original, current[0]);
       if (!patch.isEmpty()) {
@@ -313,139 +308,4 @@ public final class Engine {
     return view.namespace(request.namespace()).orElse(null);
   }
 
-  /**
-   * Turns failures into the response the mode calls for.
-   *
-   * @param wouldChange in dry-run mode, the changes mutation would have made
-   */
-  private static AdmissionResponse respond(Mode mode, List<Failure> failures, Map<String, String> annotations,
-      List<Change> wouldChange, List<Excepting.Lift> lifts) {
-    List<String> denials = new ArrayList<>();
-    Warnings warnings = new Warnings();
-    List<Failure> audited = new ArrayList<>();
-    List<String> letThrough = new ArrayList<>();
-    List<String> deniedBy = new ArrayList<>();
-    List<String> warnedBy = new ArrayList<>();
-    Failure first = null;
-    for (Failure failure : failures) {
-      var actions = failure.binding().actions();
-      if (actions.contains(ValidationAction.DENY)) {
-        if (mode == Mode.ENFORCE) {
-          denials.add(failure.describe());
-          deniedBy.add(failure.policy());
-          first = first == null ? failure : first;
-        } else {
-          warnings.add(mode.prefix() + failure.describe());
-          letThrough.add(failure.policy());
-        }
-      }
-      if (actions.contains(ValidationAction.WARN)) {
-        warnings.add(failure.describe());
-        warnedBy.add(failure.policy());
-      }
-      if (actions.contains(ValidationAction.AUDIT)) {
-        audited.add(failure);
-      }
-    }
-    for (Change change : wouldChange) {
-      warnings.add(mode.prefix() + change.policy() + ": would " + change.op().describe());
-      letThrough.add(change.policy());
-    }
-    List<String> exceptedBy = new ArrayList<>();
-    for (Excepting.Lift lift : lifts) {
-      warnings.add(lift.warning());
-      exceptedBy.add(lift.policy() + "=" + lift.exception().name());
-    }
-    if (!audited.isEmpty()) {
-      annotations.put(VALIDATION_FAILURE_ANNOTATION, auditJson(audited));
-    }
-    // Policy names only, never messages: a messageExpression may quote the object.
-    putNames(annotations, mode.label(), letThrough);
-    putNames(annotations, DENIED_BY_ANNOTATION, deniedBy);
-    putNames(annotations, WARNED_BY_ANNOTATION, warnedBy);
-    putNames(annotations, EXCEPTED_BY_ANNOTATION, exceptedBy);
-    if (first == null) {
-      return new AdmissionResponse(true, 200, "", "", warnings.list(), ordered(annotations), null);
-    }
-    return new AdmissionResponse(false, first.code(), first.reason(), String.join("; ", denials),
-        warnings.list(), ordered(annotations), null);
-  }
-
-  /** The annotations in the order they were added, so the same request always reads the same. */
-  private static Map<String, String> ordered(Map<String, String> annotations) {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
-  }
-
-  private static void putNames(Map<String, String> annotations, String key, List<String> policies) {
-    if (!policies.isEmpty()) {
-      annotations.put(key, String.join(",", policies.stream().distinct().toList()));
-    }
-  }
-
-  /** The value Kubernetes writes for Audit: a JSON list of the failures. */
-  private static String auditJson(List<Failure> failures) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = ReviewCodec.json().createGenerator(out)) {
-      json.writeStartArray();
-      for (Failure failure : failures) {
-        json.writeStartObject();
-        json.writeStringField("message", failure.message());
-        json.writeStringField("policy", failure.policy());
-        json.writeStringField("binding", failure.binding().name());
-        json.writeNumberField("expressionIndex", failure.index());
-        json.writeArrayFieldStart("validationActions");
-        for (ValidationAction action : ValidationAction.values()) {
-          if (failure.binding().actions().contains(action)) {
-            json.writeString(action.yamlName());
-          }
-        }
-        json.writeEndArray();
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  /** A change a mutating policy would have made, had the namespace not been in dry-run. */
-  private record Change(String policy, PatchOp op) {}
-
-  /** Picks the params objects a binding's paramRef names. */
-  static final class ParamLookup {
-    private ParamLookup() {}
-
-    static List<Map<String, Object>> find(List<Map<String, Object>> all, ParamKind kind, ParamRef ref,
-        String requestNamespace) {
-      List<Map<String, Object>> found = new ArrayList<>();
-      if (kind == null) {
-        return found;
-      }
-      for (Map<String, Object> candidate : all) {
-        if (!kind.isKindOf(candidate) || !namespaceFits(candidate, ref, requestNamespace)) {
-          continue;
-        }
-        boolean picked = ref.selector() != null
-            ? ref.selector().matches(AdmissionRequest.labels(candidate))
-            : ref.name().equals(metadata(candidate, "name"));
-        if (picked) {
-          found.add(candidate);
-        }
-      }
-      return found;
-    }
-
-    private static boolean namespaceFits(Map<String, Object> candidate, ParamRef ref, String requestNamespace) {
-      String namespace = metadata(candidate, "namespace");
-      if (!ref.namespace().isEmpty()) {
-        return ref.namespace().equals(namespace);
-      }
-      return namespace.isEmpty() || namespace.equals(requestNamespace);
-    }
-
-    private static String metadata(Map<String, Object> object, String field) {
-      return object.get("metadata") instanceof Map<?, ?> metadata ? AdmissionRequest.string(metadata, field) : "";
-    }
-  }
 }

@@ -16,10 +16,16 @@ import java.util.Optional;
 final class Excepting {
   /** A failure, or a mutating policy's change, that an exception lifted. */
   record Lift(String policy, String message, PolicyException exception) {
-    /** "[exception] require-pdb: no PodDisruptionBudget (exception legacy-batch until 2027-03-01)" */
+    /**
+     * "[exception] require-pdb: no PodDisruptionBudget (exception legacy-batch until 2027-03-01)";
+     * a long message is shortened so that the exception and its expiry always show.
+     */
     String warning() {
-      return "[exception] " + policy + ": " + message + " (exception " + exception.name() + " until "
-          + exception.expiresAsWritten() + ")";
+      String head = "[exception] " + policy + ": ";
+      String tail = " (exception " + exception.name() + " until " + exception.expiresAsWritten() + ")";
+      int room = Warnings.MAX_LENGTH - 1 - head.length() - tail.length();
+      String said = message.length() <= room ? message : message.substring(0, Math.max(0, room - 1)) + "…";
+      return head + said + tail;
     }
   }
 
