@@ -13,6 +13,7 @@ import dev.triage.rules.WatchedRules;
 import dev.triage.reports.ReportFlavor;
 import dev.triage.reports.ReportWriter;
 import dev.triage.scan.BackgroundScan;
+import dev.triage.scan.ReviewedNamespaces;
 import dev.triage.scan.ScanUser;
 import dev.triage.scan.WorkloadInformers;
 import dev.triage.server.AdmissionServer;
@@ -37,7 +38,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -128,6 +131,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "the user the background scan's reviews name, as a rule reads request.userInfo: Triage's own"
           + " service account (default: ${DEFAULT-VALUE})")
   String scanAs;
+
+  @Option(names = "--scan-excluded-namespaces", split = ",",
+      defaultValue = "kube-system,kube-public,kube-node-lease",
+      description = "namespaces the webhooks are not sent requests from, so the background scan leaves them out too,"
+          + " as do Triage's own namespace (of --scan-as) and namespaces labelled triage.dev/ignore=true"
+          + " (default: ${DEFAULT-VALUE})")
+  List<String> scanExcludedNamespaces;
 
   @Spec
   CommandSpec spec;
@@ -275,7 +285,12 @@ final class ServeCommand implements Callable<Integer> {
     // that flag and `leading` its Lease.
     ReportWriter writer = new ReportWriter(client, leading, Duration.ofMillis(200), 50, 50_000);
     WorkloadInformers workloads = new WorkloadInformers(client);
-    BackgroundScan scan = BackgroundScan.of(workloads::stored, rules, live, writer::submit,
+    Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
+    if (scanAs.startsWith("system:serviceaccount:")) {
+      excluded.add(scanAs.split(":")[2]);
+    }
+    BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
+        writer::submit,
         new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
             ReportFlavor.OPENREPORTS), clock);
     workloads.start(scan);

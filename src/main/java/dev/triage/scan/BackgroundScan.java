@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,7 @@ public final class BackgroundScan implements AutoCloseable {
 
   private final Supplier<? extends Collection<Map<String, Object>>> stored;
   private final Supplier<RuleSnapshot> rules;
+  private final Predicate<String> namespaces;
   private final WorkloadReview review;
   private final Consumer<Map<String, Object>> sink;
   private final long intervalNanos;
@@ -65,10 +67,11 @@ public final class BackgroundScan implements AutoCloseable {
   private Thread worker;
 
   BackgroundScan(Supplier<? extends Collection<Map<String, Object>>> stored, Supplier<RuleSnapshot> rules,
-      WorkloadReview review, Consumer<Map<String, Object>> sink, Duration interval, double cpuShare,
+      Predicate<String> namespaces, WorkloadReview review, Consumer<Map<String, Object>> sink, Duration interval, double cpuShare,
       LongSupplier nanoTime) {
     this.stored = stored;
     this.rules = rules;
+    this.namespaces = namespaces;
     this.review = review;
     this.sink = sink;
     this.intervalNanos = interval.toNanos();
@@ -77,16 +80,17 @@ public final class BackgroundScan implements AutoCloseable {
   }
 
   /**
-   * A scan of the objects {@code stored} returns (the workloads as they are now), with the rules
-   * admission serves and the cluster view it reads, handing each report to {@code sink}.
+   * A scan of the objects {@code stored} returns (the workloads as they are now) in the
+   * {@code namespaces} admission reviews, with the rules admission serves and the cluster view it
+   * reads, handing each report to {@code sink}.
    */
   public static BackgroundScan of(Supplier<? extends Collection<Map<String, Object>>> stored,
-      Supplier<RuleSnapshot> rules, ClusterView cluster, Consumer<Map<String, Object>> sink, Settings settings,
-      Clock clock) {
+      Predicate<String> namespaces, Supplier<RuleSnapshot> rules, ClusterView cluster,
+      Consumer<Map<String, Object>> sink, Settings settings, Clock clock) {
     Engine engine = new Engine(rules, new CachedOnly(cluster), clock);
     WorkloadReview review = new WorkloadReview(engine, new ReportBuilder(settings.flavor()), settings.userInfo(),
         settings.reviewTimeout(), clock);
-    return new BackgroundScan(stored, rules, review, sink, settings.interval(), settings.cpuShare(),
+    return new BackgroundScan(stored, rules, namespaces, review, sink, settings.interval(), settings.cpuShare(),
         System::nanoTime);
   }
 
@@ -206,6 +210,9 @@ public final class BackgroundScan implements AutoCloseable {
 
   /** Bad input never stops the scan: an object the rules or the sink fail on is logged by name and skipped. */
   private void scan(Map<String, Object> object) {
+    if (!namespaces.test(namespace(object))) {
+      return;
+    }
     try {
       sink.accept(review.report(object));
       scanned.incrementAndGet();
@@ -213,6 +220,11 @@ public final class BackgroundScan implements AutoCloseable {
       failed.incrementAndGet();
       LOG.log(Level.WARNING, "background scan skipped {0}: {1}", Workloads.key(object), e.getClass().getSimpleName());
     }
+  }
+
+  private static String namespace(Map<String, Object> object) {
+    return object.get("metadata") instanceof Map<?, ?> metadata && metadata.get("namespace") instanceof String name
+        ? name : "";
   }
 
   /**

@@ -184,6 +184,10 @@ class ChartTest {
     List<String> args = containerArgs(objects);
     assertTrue(args.contains("--scan-interval=1h"), args.toString());
     assertTrue(args.contains("--scan-as=system:serviceaccount:triage-system:triage"), args.toString());
+    assertTrue(args.contains("--scan-excluded-namespaces=kube-system,kube-public,kube-node-lease,triage-system"),
+        args.toString());
+    assertTrue(containerArgs(HelmChart.withDefaults().set("webhook.excludedNamespaces[0]", "research").objects())
+        .contains("--scan-excluded-namespaces=kube-system,kube-public,kube-node-lease,triage-system,research"));
     Map<String, Object> role = HelmChart.get(objects, "ClusterRole", "triage-background-scan");
     assertEquals(List.of(
         Map.of("apiGroups", List.of("apps"), "resources",

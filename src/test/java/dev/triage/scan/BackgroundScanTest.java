@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -73,11 +74,14 @@ class BackgroundScanTest {
   }
 
   private BackgroundScan scan(Consumer<Map<String, Object>> sink) {
-    ClusterView cluster = new StaticClusterView(List.of(namespace("clinical")), "default");
+    ClusterView cluster = new StaticClusterView(List.of(namespace("clinical"), namespace("kube-system"),
+        Map.of("apiVersion", "v1", "kind", "Namespace",
+            "metadata", Map.of("name", "sandbox", "labels", Map.of("triage.dev/ignore", "true")))), "default");
     Engine engine = new Engine(rules::get, cluster, CLOCK);
     WorkloadReview review = new WorkloadReview(engine, new ReportBuilder(ReportFlavor.OPENREPORTS), USER,
         Duration.ofSeconds(2), CLOCK);
-    return new BackgroundScan(() -> List.copyOf(stored), rules::get, review, sink, Duration.ofHours(1), 0.1,
+    return new BackgroundScan(() -> List.copyOf(stored), rules::get,
+        new ReviewedNamespaces(Set.of("kube-system", "triage-system"), cluster), review, sink, Duration.ofHours(1), 0.1,
         now::get);
   }
 
@@ -130,6 +134,23 @@ class BackgroundScanTest {
 
     assertEquals(List.of("pod-debug", "replicaset-adopted-by-nobody", "job-migrate", "cronjob-nightly",
         "statefulset-db"), names());
+  }
+
+  @Test
+  void namespacesTheWebhooksAreNotSentRequestsFromAreNotReported() throws Exception {
+    stored.add(inNamespace(deployment("coredns", 2), "kube-system"));
+    stored.add(inNamespace(deployment("triage", 3), "triage-system"));
+    stored.add(inNamespace(deployment("experiment", 3), "sandbox"));
+    stored.add(deployment("notes-api", 3));
+    scan().scanPending();
+
+    assertEquals(List.of("deployment-notes-api"), names());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> inNamespace(Map<String, Object> object, String namespace) {
+    ((Map<String, Object>) object.get("metadata")).put("namespace", namespace);
+    return object;
   }
 
   @Test

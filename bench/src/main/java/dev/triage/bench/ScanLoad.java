@@ -81,7 +81,7 @@ public final class ScanLoad {
   private static BackgroundScan scan(List<Map<String, Object>> stored, RuleSnapshot rules,
       StaticClusterView cluster, double cpu, AtomicLong reports) {
     // A 1 ms interval: each full scan starts as the previous one ends, for the whole phase.
-    return BackgroundScan.of(() -> stored, () -> rules, cluster, report -> reports.incrementAndGet(),
+    return BackgroundScan.of(() -> stored, namespace -> true, () -> rules, cluster, report -> reports.incrementAndGet(),
         new BackgroundScan.Settings(Duration.ofMillis(1), cpu, Duration.ofSeconds(10),
             ScanUser.of("system:serviceaccount:triage-system:triage"), ReportFlavor.OPENREPORTS),
         Clock.systemUTC());
