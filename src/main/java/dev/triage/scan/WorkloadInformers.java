@@ -62,7 +62,9 @@ public final class WorkloadInformers implements AutoCloseable {
     List<Map<String, Object>> all = new ArrayList<>();
     for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
       for (GenericKubernetesResource object : informer.getStore().list()) {
-        all.add(plain(object));
+        if (!ownedByController(object)) {
+          all.add(plain(object));
+        }
       }
     }
     return all;
@@ -85,23 +87,50 @@ public final class WorkloadInformers implements AutoCloseable {
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(GenericKubernetesResource object) {
-        scan.changed(plain(object));
+        if (!ownedByController(object)) {
+          scan.changed(plain(object));
+        }
       }
 
       @Override
       public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
         // A status write (a Pod's every heartbeat) changes nothing the rules judge.
-        if (!judgedAlike(before, after)) {
+        if (ownedByController(after)) {
+          scan.removed(names(after));
+        } else if (!judgedAlike(before, after)) {
           scan.changed(plain(after));
         }
       }
 
       @Override
       public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
-        scan.removed(plain(object));
+        scan.removed(names(object));
       }
     });
     informers.add(informer);
+  }
+
+  /**
+   * Most Pods and ReplicaSets are a controller's: they are left out before being turned into maps,
+   * which is most of what watching them costs.
+   */
+  private static boolean ownedByController(GenericKubernetesResource object) {
+    return !Workloads.scanned(names(object));
+  }
+
+  /** The kind and names of an object, and its owners: what tells whether and which workload it is. */
+  private static Map<String, Object> names(GenericKubernetesResource object) {
+    ObjectMeta metadata = object.getMetadata();
+    List<Map<String, Object>> owners = new ArrayList<>();
+    if (metadata.getOwnerReferences() != null) {
+      metadata.getOwnerReferences().forEach(owner -> owners.add(
+          Map.of("controller", Boolean.TRUE.equals(owner.getController()))));
+    }
+    Map<String, Object> names = new java.util.HashMap<>();
+    names.put("namespace", metadata.getNamespace() == null ? "" : metadata.getNamespace());
+    names.put("name", metadata.getName() == null ? "" : metadata.getName());
+    names.put("ownerReferences", owners);
+    return Map.of("kind", object.getKind() == null ? "" : object.getKind(), "metadata", names);
   }
 
   /** The same spec, labels, annotations and owners: what rules read of a workload. */
