@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
  * The background scan against a real API server: a Deployment created while Triage was down (no
  * webhook saw it) has a report once Triage starts, from the scan alone, with Triage's own service
- * account reading the workloads as {@code webhook/rbac.yaml} allows.
+ * account reading the workloads as {@code webhook/rbac.yaml} allows; workloads that come or change
+ * while it runs are scanned too.
  */
 class BackgroundScanIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,12 +78,52 @@ class BackgroundScanIT {
       assertTrue(report.at("/summary/fail").asInt() >= 2, report::toPrettyString);
       assertFalse(report.toString().contains("correct-horse-battery-staple"), "no env value in a report");
       assertFalse(Files.readString(triage.log).contains("correct-horse-battery-staple"), "no env value in the log");
+
+      // While Triage runs: a Pod a controller owns is left to its owner, a bare Pod is reported,
+      // and a change to the Deployment is scanned again.
+      Kubectl.Result pods = kubectl.apply(NAMESPACE, """
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: ehr-api-7d9f-x2
+            ownerReferences:
+            - {apiVersion: apps/v1, kind: ReplicaSet, name: ehr-api-7d9f, uid: 3f1c0a52-0000-4000-8000-000000000001,
+               controller: true}
+          spec:
+            containers: [{name: api, image: registry.local/ehr-api:2.3.1}]
+          ---
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: debug}
+          spec:
+            containers: [{name: shell, image: registry.local/debug:1.0}]
+          """);
+      assertTrue(pods.ok(), pods::printed);
+      Kubectl.Result scaled = kubectl.run("scale", "-n", NAMESPACE, "deployment/ehr-api", "--replicas=1");
+      assertTrue(scaled.ok(), scaled::printed);
+      assertEquals("Pod", awaitReport(kubectl, "pod-debug", triage).at("/scope/kind").asText());
+      awaitReport(kubectl, "deployment-ehr-api", triage, found -> {
+        for (JsonNode result : found.get("results")) {
+          if (result.get("policy").asText().equals("require-pdb")) {
+            return result.get("result").asText().equals("pass");
+          }
+        }
+        return false;
+      });
+      assertFalse(kubectl.run("get", "reports", "-n", NAMESPACE, "-o", "name").out().contains("pod-ehr-api"),
+          "the owned Pod is its ReplicaSet's");
     } finally {
       triage.close();
     }
   }
 
   private static JsonNode awaitReport(Kubectl kubectl, String name, TriageProcess triage) throws Exception {
+    return awaitReport(kubectl, name, triage, report -> true);
+  }
+
+  /** Polls until the report {@code name} exists and {@code wanted} holds for it, for up to 60 s. */
+  private static JsonNode awaitReport(Kubectl kubectl, String name, TriageProcess triage,
+      Predicate<JsonNode> wanted) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -89,7 +131,7 @@ class BackgroundScanIT {
       last = listed.printed();
       if (listed.ok()) {
         for (JsonNode item : JSON.readTree(listed.out()).get("items")) {
-          if (item.at("/metadata/name").asText().equals(name)) {
+          if (item.at("/metadata/name").asText().equals(name) && wanted.test(item)) {
             return item;
           }
         }
