@@ -4,14 +4,14 @@ import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.exceptions.Expiry;
 import dev.triage.exceptions.ExpiryReminder;
+import dev.triage.reports.ReportFlavor;
+import dev.triage.reports.ReportWriter;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleCompiler;
 import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
-import dev.triage.reports.ReportFlavor;
-import dev.triage.reports.ReportWriter;
 import dev.triage.scan.BackgroundScan;
 import dev.triage.scan.ReviewedNamespaces;
 import dev.triage.scan.ScanUser;
@@ -236,7 +236,7 @@ final class ServeCommand implements Callable<Integer> {
     warm.beforeReady(snapshot);
     serving.set(snapshot);
     watched.watch(reloadInterval);
-    AutoCloseable scan = startBackgroundScan(live, serving::get, () -> true, clock);
+    AutoCloseable scan = startBackgroundScan(live, serving::get, () -> true /* no report Lease yet */, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
@@ -286,9 +286,7 @@ final class ServeCommand implements Callable<Integer> {
     ReportWriter writer = new ReportWriter(client, leading, Duration.ofMillis(200), 50, 50_000);
     WorkloadInformers workloads = new WorkloadInformers(client);
     Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
-    if (scanAs.startsWith("system:serviceaccount:")) {
-      excluded.add(scanAs.split(":")[2]);
-    }
+    excluded.add(ScanUser.namespace(scanAs));
     BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
         writer::submit,
         new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),

@@ -125,16 +125,17 @@ public final class BackgroundScan implements AutoCloseable {
   }
 
   /**
-   * On the calling thread, without pacing: notes a rule change or a due full scan, then scans
-   * every waiting object. Returns how many it scanned.
+   * On the calling thread, without pacing, for a scan not {@link #start started}: notes a rule
+   * change or a due full scan, then scans every waiting object. Returns how many it reviewed.
    */
   public int scanPending() throws InterruptedException {
     int done = 0;
     queueDueScans();
     for (Map<String, Object> next = pending.take(0, TimeUnit.NANOSECONDS); next != null;
         next = pending.take(0, TimeUnit.NANOSECONDS)) {
-      scan(next);
-      done++;
+      if (scan(next)) {
+        done++;
+      }
     }
     return done;
   }
@@ -208,10 +209,13 @@ public final class BackgroundScan implements AutoCloseable {
     }
   }
 
-  /** Bad input never stops the scan: an object the rules or the sink fail on is logged by name and skipped. */
-  private void scan(Map<String, Object> object) {
+  /**
+   * Reviews one object unless its namespace is left out; returns whether it did. Bad input never
+   * stops the scan: an object the rules or the sink fail on is logged by name and skipped.
+   */
+  private boolean scan(Map<String, Object> object) {
     if (!namespaces.test(namespace(object))) {
-      return;
+      return false;
     }
     try {
       sink.accept(review.report(object));
@@ -220,6 +224,7 @@ public final class BackgroundScan implements AutoCloseable {
       failed.incrementAndGet();
       LOG.log(Level.WARNING, "background scan skipped {0}: {1}", Workloads.key(object), e.getClass().getSimpleName());
     }
+    return true;
   }
 
   private static String namespace(Map<String, Object> object) {

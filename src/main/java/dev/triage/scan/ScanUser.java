@@ -13,12 +13,22 @@ public final class ScanUser {
   /** {@code system:serviceaccount:triage-system:triage} with the groups the apiserver gives a service account. */
   public static Map<String, Object> of(String username) {
     List<String> groups = new ArrayList<>();
-    if (username.startsWith(SERVICE_ACCOUNT)) {
-      String namespace = username.substring(SERVICE_ACCOUNT.length()).split(":", 2)[0];
+    String namespace = namespace(username);
+    if (!namespace.isEmpty()) {
       groups.add("system:serviceaccounts");
       groups.add("system:serviceaccounts:" + namespace);
     }
     groups.add("system:authenticated");
     return Map.of("username", username, "groups", List.copyOf(groups));
+  }
+
+  /** The namespace of a service account's user name ({@code triage-system}); empty for any other user. */
+  public static String namespace(String username) {
+    if (!username.startsWith(SERVICE_ACCOUNT)) {
+      return "";
+    }
+    String rest = username.substring(SERVICE_ACCOUNT.length());
+    int colon = rest.indexOf(':');
+    return colon <= 0 ? "" : rest.substring(0, colon);
   }
 }

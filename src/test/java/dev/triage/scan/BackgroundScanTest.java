@@ -142,8 +142,8 @@ class BackgroundScanTest {
     stored.add(inNamespace(deployment("triage", 3), "triage-system"));
     stored.add(inNamespace(deployment("experiment", 3), "sandbox"));
     stored.add(deployment("notes-api", 3));
-    scan().scanPending();
 
+    assertEquals(1, scan().scanPending());
     assertEquals(List.of("deployment-notes-api"), names());
   }
 
