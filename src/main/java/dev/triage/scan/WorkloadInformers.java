@@ -77,7 +77,7 @@ public final class WorkloadInformers implements AutoCloseable {
 
   private void inform(ResourceDefinitionContext kind, BackgroundScan scan) {
     SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(kind)
-        .inAnyNamespace().runnableInformer(0);
+        .inAnyNamespace().runnableInformer(0).itemStore(new PrunedStore());
     informer.exceptionHandler((started, error) -> {
       LOG.log(Level.WARNING, "background scan cannot list or watch {0}: {1}; retrying", kind.getPlural(),
           error instanceof KubernetesClientException e && e.getCode() > 0
@@ -114,7 +114,7 @@ public final class WorkloadInformers implements AutoCloseable {
    * Most Pods and ReplicaSets are a controller's: they are left out before being turned into maps,
    * which is most of what watching them costs.
    */
-  private static boolean ownedByController(GenericKubernetesResource object) {
+  static boolean ownedByController(GenericKubernetesResource object) {
     return !Workloads.scanned(names(object));
   }
 
