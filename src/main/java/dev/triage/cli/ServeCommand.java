@@ -282,8 +282,9 @@ final class ServeCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     // Until serve writes reports from admission too, the scan has its own writer; every replica
     // writes (server-side apply makes that idempotent). With --reports, this is the writer of
-    // that flag and `leading` its Lease.
-    ReportWriter writer = new ReportWriter(client, leading, Duration.ofMillis(200), 50, 50_000);
+    // that flag and `leading` its Lease. At most 20 applies a second: a missing CRD or right,
+    // retried, costs the API server little.
+    ReportWriter writer = new ReportWriter(client, leading, Duration.ofSeconds(1), 20, 50_000);
     WorkloadInformers workloads = new WorkloadInformers(client);
     Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
     excluded.add(ScanUser.namespace(scanAs));
