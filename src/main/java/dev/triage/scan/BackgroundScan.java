@@ -171,7 +171,7 @@ public final class BackgroundScan implements AutoCloseable {
           scan(next);
           budget.pace();
         } else if (passStarted != 0) {
-          LOG.log(Level.INFO, "background scan: {0} workloads scanned in {1} s, {2} skipped",
+          LOG.log(Level.INFO, "background scan finished: workloads scanned {0}, skipped {2}, seconds {1}",
               scanned.get() - passScanned, (nanoTime.getAsLong() - passStarted) / 1_000_000_000L,
               failed.get() - passFailed);
           passStarted = 0;
