@@ -17,6 +17,10 @@ import dev.triage.rules.RuleCompiler;
 import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
+import dev.triage.scan.BackgroundScan;
+import dev.triage.scan.ReviewedNamespaces;
+import dev.triage.scan.ScanUser;
+import dev.triage.scan.WorkloadInformers;
 import dev.triage.server.AdmissionServer;
 import dev.triage.server.CompilationReadiness;
 import dev.triage.server.DecisionLog;
@@ -41,11 +45,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,6 +122,29 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", defaultValue = "9090",
       description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
   int metricsPort;
+
+  @Option(names = "--scan-interval", defaultValue = "1h", converter = WarmUpConverter.class,
+      description = "with a cluster view, scan every workload in the cluster this often (and at start, on each rules"
+          + " or exceptions change, when a workload changes) into reports with source background; 0 turns the scan"
+          + " off (default: ${DEFAULT-VALUE})")
+  Duration scanInterval;
+
+  @Option(names = "--scan-cpu", defaultValue = "10",
+      description = "percent of one core the background scan may use, so admission keeps its latency"
+          + " (default: ${DEFAULT-VALUE})")
+  int scanCpu;
+
+  @Option(names = "--scan-as", defaultValue = "system:serviceaccount:triage-system:triage",
+      description = "the user the background scan's reviews name, as a rule reads request.userInfo: Triage's own"
+          + " service account (default: ${DEFAULT-VALUE})")
+  String scanAs;
+
+  @Option(names = "--scan-excluded-namespaces", split = ",",
+      defaultValue = "kube-system,kube-public,kube-node-lease",
+      description = "namespaces the webhooks are not sent requests from, so the background scan leaves them out too,"
+          + " as do Triage's own namespace (of --scan-as) and namespaces labelled triage.dev/ignore=true"
+          + " (default: ${DEFAULT-VALUE})")
+  List<String> scanExcludedNamespaces;
 
   @Option(names = "--reports", converter = ReportsConverter.class,
       description = "write each workload's rule results as policy reports: openreports (openreports.io Report,"
@@ -192,6 +223,9 @@ final class ServeCommand implements Callable<Integer> {
     if (reportBatch < 1) {
       throw new ParameterException(spec.commandLine(), "--report-batch must be at least 1");
     }
+    if (scanCpu < 1 || scanCpu > 100) {
+      throw new ParameterException(spec.commandLine(), "--scan-cpu is a percentage of one core, 1 to 100");
+    }
     Metrics metrics = new Metrics();
     Clock clock = Clock.systemUTC();
     ServeLog serveLog = new ServeLog(err, clock);
@@ -264,6 +298,7 @@ final class ServeCommand implements Callable<Integer> {
     warm.beforeReady(snapshot);
     serving.set(snapshot);
     watched.watch(reloadInterval);
+    AutoCloseable scan = startBackgroundScan(live, serving::get, reportOutput, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
@@ -283,6 +318,7 @@ final class ServeCommand implements Callable<Integer> {
         metricsServer.close();
       }
       vertx.close().await();
+      closeQuietly(scan);
       if (reportOutput != null) {
         reportOutput.close();
       }
@@ -297,14 +333,55 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
+   * The background scan: informers on the workloads, evaluated with the rules admission serves
+   * and the cluster view it reads, into the reports admission writes to. Runs while this replica
+   * holds the reports Lease, once the cluster view and the workload informers hold their first
+   * lists. Returns what stops it, or nothing when there is no cluster, no reports or the scan is off.
+   */
+  private AutoCloseable startBackgroundScan(LiveClusterView live, Supplier<RuleSnapshot> rules,
+      ReportOutput reports, Clock clock) {
+    if (live == null || reports == null || scanInterval.isZero()) {
+      return () -> { };
+    }
+    Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    WorkloadInformers workloads = new WorkloadInformers(client);
+    Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
+    excluded.add(ScanUser.namespace(scanAs));
+    BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
+        reports.writer()::submit,
+        new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
+            reports.flavor()), clock);
+    workloads.start(scan);
+    BooleanSupplier leading = reports.lease();
+    scan.start(() -> live.synced() && workloads.synced() && leading.getAsBoolean());
+    return () -> {
+      scan.close();
+      workloads.close();
+      client.close();
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Stopping anyway.
+    }
+  }
+
+  /**
    * The policy reports' writer: its own client (ordinary timeouts, unlike the cluster view's live
    * reads), the Lease that lets one replica write, the queue the reviews fill, and the pruner of
    * reports whose workload is gone.
    */
-  private record ReportOutput(KubernetesClient client, LeaseLeadership lease, ReportWriter writer,
-      ReportPruner pruner, ReportSink sink) implements AutoCloseable {
-    /** Changes queued beyond this many workloads drop the oldest: a later review or scan rewrites it. */
-    private static final int MAX_PENDING = 10_000;
+  private record ReportOutput(KubernetesClient client, ReportFlavor flavor, LeaseLeadership lease,
+      ReportWriter writer, ReportPruner pruner, ReportSink sink) implements AutoCloseable {
+    /**
+     * Changes queued beyond this many workloads drop the oldest: a later review or scan rewrites it.
+     * A scan of a large cluster queues faster than the writer applies.
+     */
+    private static final int MAX_PENDING = 50_000;
     private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
 
     static ReportOutput start(Path kubeconfig, ReportFlavor flavor, String namespace, String identity,
@@ -315,7 +392,7 @@ final class ServeCommand implements Callable<Integer> {
           identity != null && !identity.isBlank() ? identity : defaultIdentity(), LEASE_DURATION);
       ReportWriter writer = new ReportWriter(client, lease, every, perFlush, MAX_PENDING);
       ReportPruner pruner = new ReportPruner(client, flavor, lease, every, perFlush);
-      return new ReportOutput(client, lease, writer, pruner,
+      return new ReportOutput(client, flavor, lease, writer, pruner,
           new QueuedReports(new ReportBuilder(flavor), writer));
     }
 
