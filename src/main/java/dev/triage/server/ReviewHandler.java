@@ -85,11 +85,15 @@ public final class ReviewHandler {
 
   /**
    * Hands the workload's names and its rules' results to the reports; the sink only queues. Not for
-   * a dry run (nothing is stored), a subresource, or a denial (nothing was created or changed).
+   * a dry run (nothing is stored), a subresource, a denial (nothing was created or changed), or an
+   * object a controller owns (a Deployment's Pods: the owner's report speaks for them).
    * A DELETE removes the workload's report, as does an update no rule applies to any longer.
    */
   private void report(AdmissionRequest request, Decision decision) {
     if (request.dryRun() || !request.subResource().isEmpty() || !decision.response().allowed()) {
+      return;
+    }
+    if (ReportSubject.controlled(request.subject())) {
       return;
     }
     ReportSubject subject = ReportSubject.of(request.subject());

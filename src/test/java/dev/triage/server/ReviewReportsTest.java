@@ -66,11 +66,16 @@ class ReviewReportsTest {
 
   private List<String> review(Endpoint endpoint, String namespace, String operation, boolean dryRun)
       throws Exception {
+    return review(endpoint, namespace, operation, dryRun, "");
+  }
+
+  private List<String> review(Endpoint endpoint, String namespace, String operation, boolean dryRun, String owners)
+      throws Exception {
     handed.clear();
     results.clear();
     String object = """
-        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug-shell","namespace":"%s","uid":"u-1"},
-          "spec":{"containers":%s}}""".formatted(namespace, PRIVILEGED);
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug-shell","namespace":"%s","uid":"u-1"%s},
+          "spec":{"containers":%s}}""".formatted(namespace, owners, PRIVILEGED);
     String body = """
         {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"r-1",
           "kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},
@@ -96,10 +101,13 @@ class ReviewReportsTest {
   }
 
   @Test
-  void aDryRunADenialAndAMutationHandNothing() throws Exception {
+  void aDryRunADenialAMutationAndAControllersPodHandNothing() throws Exception {
     assertEquals(List.of(), review(Endpoint.VALIDATE, "onboarding", "CREATE", true), "a dry run stores nothing");
     assertEquals(List.of(), review(Endpoint.VALIDATE, "clinical", "CREATE", false), "denied: nothing was created");
     assertEquals(List.of(), review(Endpoint.MUTATE, "onboarding", "CREATE", false), "validation reports, not mutation");
+    assertEquals(List.of(), review(Endpoint.VALIDATE, "onboarding", "CREATE", false,
+        ",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"shell-5d9\","
+            + "\"uid\":\"u-0\",\"controller\":true}]"), "a controller's Pod is reported through its owner");
   }
 
   @Test
