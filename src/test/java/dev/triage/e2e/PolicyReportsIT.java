@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInstance;
  * {@code serve} writes each workload's policy report from admission, against a real API server:
  * what a team sees with {@code kubectl get reports -n <team>}, and that the report goes with its
  * workload. Triage runs as a host process with its own service account, so the RBAC of
- * {@code webhook/rbac.yaml} is what it has.
+ * {@code webhook/rbac.yaml} is what it has, and without the background scan, which writes the
+ * same reports with source {@code background}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyReportsIT {
@@ -37,7 +38,9 @@ class PolicyReportsIT {
     ReportCrdsIT.install(kubectl);
     Pki pki = Pki.in(apiServer.dir.resolve("reports-pki"));
     WebhookRegistration.grantClusterView(kubectl);
-    triage = TriageProcess.launch(apiServer, pki, apiServer.triageKubeconfig, "--report-interval=200ms");
+    // The background scan off: every report here comes from admission.
+    triage = TriageProcess.launch(apiServer, pki, apiServer.triageKubeconfig, "--report-interval=200ms",
+        "--scan-interval=0");
     triage.awaitReady(pki);
     WebhookRegistration.register(apiServer, kubectl, triage, pki);
   }
