@@ -67,6 +67,13 @@ public record AdmissionRequest(Map<String, Object> raw) {
     return raw.get("userInfo") instanceof Map<?, ?> user ? string(user, "username") : "";
   }
 
+  /** The same request with {@code object} in place of its object: what validation sees after mutation. */
+  public AdmissionRequest withObject(Object object) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(raw);
+    copy.put("object", object);
+    return new AdmissionRequest(copy);
+  }
+
   public static String string(Map<?, ?> map, String key) {
     return map.get(key) instanceof String s ? s : "";
   }

@@ -8,9 +8,7 @@ import java.time.Instant;
 import dev.triage.rules.Mode;
 import dev.triage.rules.Failure;
 import dev.triage.rules.ValidationAction;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A request taken through admission offline as the apiserver would: the mutating webhook, its
@@ -23,18 +21,22 @@ public record Admission(AdmissionResponse mutation, AdmissionResponse validation
     List<String> denials) {
 
   public static Admission run(Engine engine, AdmissionRequest request) {
-    Decision mutated = engine.mutate(request, Instant.MAX);
-    AdmissionRequest validated = request;
-    if (mutated.response().patch() != null) { // in dry-run mode nothing is patched
-      Map<String, Object> raw = new LinkedHashMap<>(request.raw());
-      raw.put("object", mutated.mutated());
-      validated = new AdmissionRequest(raw);
-    }
-    if (!mutated.response().allowed()) {
+    Engine.Review review = engine.review(request, Instant.MAX);
+    Decision mutated = review.mutation();
+    if (review.validation() == null) {
       return new Admission(mutated.response(), mutated.response(), request.object(), denials(mutated));
     }
-    Decision validation = engine.validate(validated, Instant.MAX);
-    return new Admission(mutated.response(), validation.response(), validated.object(), denials(validation));
+    Object stored = mutated.response().patch() != null ? mutated.mutated() : request.object(); // dry-run patches nothing
+    return new Admission(mutated.response(), review.validation().response(), stored, denials(review.validation()));
+  }
+
+  /**
+   * Validation alone, as after a mutating webhook that did not answer in time (mutation is then
+   * skipped, and validation judges the object as written).
+   */
+  public static Admission validateOnly(Engine engine, AdmissionRequest request) {
+    Decision validation = engine.validate(request, Instant.MAX);
+    return new Admission(AdmissionResponse.allow(), validation.response(), request.object(), denials(validation));
   }
 
   private static List<String> denials(Decision decision) {

@@ -1,15 +1,11 @@
 package dev.triage.rules;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.AdmissionResponse;
-import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.ClusterView;
+import dev.triage.exceptions.PolicyException;
 import dev.triage.rules.mutation.PatchBuilder;
 import dev.triage.rules.mutation.PatchOp;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -37,6 +34,12 @@ public final class Engine {
   public static final String DENIED_BY_ANNOTATION = "denied-by";
   /** Audit annotation naming the policies whose binding turned a failure into a warning (Warn action). */
   public static final String WARNED_BY_ANNOTATION = "warned-by";
+
+  /**
+   * Audit annotation naming each policy an exception lifted, with the exception:
+   * {@code require-pdb=legacy-batch,default-security-context=vendor-scanner}.
+   */
+  public static final String EXCEPTED_BY_ANNOTATION = "excepted-by";
 
   private final Supplier<RuleSnapshot> rules;
   private final ClusterView cluster;
@@ -60,7 +63,13 @@ public final class Engine {
   public Decision validate(AdmissionRequest request, Instant deadline) {
     RuleSnapshot snapshot = rules.get();
     ClusterVariable clusterVariable = new ClusterVariable(cluster, request.namespace());
-    Decision decision = validate(snapshot, context(request, deadline, cluster, clusterVariable));
+    RequestContext context = context(request, deadline, cluster, clusterVariable);
+    if (Mode.of(AdmissionRequest.labels(context.namespaceObject())) == Mode.DRY_RUN) {
+      // Nothing was patched: judge the object as enforce mode would have stored it.
+      request = asMutated(request, mutate(snapshot, context));
+      context = context(request, deadline, cluster, clusterVariable);
+    }
+    Decision decision = validate(snapshot, context);
     boolean restedOnView = clusterVariable.read()
         || (!request.namespace().isEmpty() && cluster.namespace(request.namespace()).isEmpty());
     if (decision.failures().isEmpty() || !restedOnView) {
@@ -73,6 +82,39 @@ public final class Engine {
     return validate(snapshot, context(request, deadline, fresh, new ClusterVariable(fresh, request.namespace())));
   }
 
+  /**
+   * Takes a request through both webhooks as the apiserver would, whatever the namespace's mode:
+   * the mutations, then the validations on the object they leave. What the background scan and the
+   * CLI ask of a stored or written object.
+   *
+   * @param validation null when mutation denied the request
+   */
+  public record Review(Decision mutation, Decision validation) {
+    /** Every rule's result, mutating policies first. */
+    public List<RuleResult> results() {
+      if (validation == null) {
+        return mutation.results();
+      }
+      List<RuleResult> all = new ArrayList<>(mutation.results());
+      all.addAll(validation.results());
+      return List.copyOf(all);
+    }
+  }
+
+  public Review review(AdmissionRequest request, Instant deadline) {
+    Decision mutation = mutate(request, deadline);
+    if (!mutation.response().allowed()) {
+      return new Review(mutation, null);
+    }
+    // In dry-run mode validate() mutates by itself.
+    AdmissionRequest validated = mutation.mode() == Mode.DRY_RUN ? request : asMutated(request, mutation);
+    return new Review(mutation, validate(validated, deadline));
+  }
+
+  private static AdmissionRequest asMutated(AdmissionRequest request, Decision mutation) {
+    return mutation.mutated() == request.object() ? request : request.withObject(mutation.mutated());
+  }
+
   private Decision validate(RuleSnapshot snapshot, RequestContext context) {
     AdmissionRequest request = context.request();
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
@@ -83,17 +125,28 @@ public final class Engine {
     List<String> matched = new ArrayList<>();
     List<RuleResult> results = new ArrayList<>();
     Map<String, String> annotations = new LinkedHashMap<>();
+    Excepting excepting = new Excepting(snapshot.exceptions(), request, clock.instant());
     forEachBinding(snapshot, snapshot.validating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> {
           int failed = failures.size();
           int erred = errors.size();
+          int lifted = excepting.lifts().size();
           boolean applied = evaluator.evaluate(bound, params, failures::add, annotations);
           List<Failure> own = failures.subList(failed, failures.size());
-          Outcome outcome = !applied ? Outcome.SKIP : verdict(own, errors.size() > erred, Outcome.PASS);
-          results.add(result(bound, outcome, own, mode, List.of()));
+          Optional<PolicyException> exception = excepting.liftValidations(bound, own);
+          Outcome outcome = !applied ? Outcome.SKIP
+              : verdict(own, errors.size() > erred, exception.isPresent() ? Outcome.EXCEPTED : Outcome.PASS);
+          List<Failure> reported = own.isEmpty() && exception.isPresent()
+              ? liftedAsFailures(bound, excepting.lifts().subList(lifted, excepting.lifts().size())) : own;
+          results.add(result(bound, outcome, reported, mode, List.of(), exception));
         }, results::add, mode);
-    return new Decision(respond(mode, failures, annotations, List.of()), mode, List.copyOf(matched),
-        List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
+    return new Decision(Responses.render(mode, failures, annotations, List.of(), excepting.lifts()), mode,
+        List.copyOf(matched), List.copyOf(failures), List.of(), null, distinct(errors), List.copyOf(results));
+  }
+
+  /** What the lifted failures said, for the result of a binding an exception cleared. */
+  private static List<Failure> liftedAsFailures(RuleSnapshot.Bound<?> bound, List<Excepting.Lift> lifts) {
+    return lifts.stream().map(lift -> new Failure(lift.policy(), bound.binding(), -1, lift.message(), "", 0)).toList();
   }
 
   /**
@@ -101,8 +154,11 @@ public final class Engine {
    * the admitted object to the result (none in dry-run mode, where warnings describe it instead).
    */
   public Decision mutate(AdmissionRequest request, Instant deadline) {
-    RuleSnapshot snapshot = rules.get();
-    RequestContext context = context(request, deadline, cluster, new ClusterVariable(cluster, request.namespace()));
+    return mutate(rules.get(), context(request, deadline, cluster, new ClusterVariable(cluster, request.namespace())));
+  }
+
+  private Decision mutate(RuleSnapshot snapshot, RequestContext context) {
+    AdmissionRequest request = context.request();
     Map<String, String> namespaceLabels = AdmissionRequest.labels(context.namespaceObject());
     Mode mode = Mode.of(namespaceLabels);
     Object original = request.object();
@@ -115,8 +171,9 @@ public final class Engine {
     List<Failure> failures = new ArrayList<>();
     List<String> matched = new ArrayList<>();
     List<String> changed = new ArrayList<>();
-    List<Change> described = new ArrayList<>();
+    List<Responses.Change> described = new ArrayList<>();
     List<RuleResult> results = new ArrayList<>();
+    Excepting excepting = new Excepting(snapshot.exceptions(), request, clock.instant());
     Object[] current = {original};
     forEachBinding(snapshot, snapshot.mutating(), request, namespaceLabels, matched, failures::add,
         (bound, params) -> {
@@ -126,20 +183,28 @@ public final class Engine {
           MutationEvaluator.Applied applied = evaluator.mutate(bound, before, params, failures::add);
           List<Failure> own = failures.subList(failed, failures.size());
           Object after = applied.object();
+          boolean changes = after != before && !after.equals(before);
+          Optional<PolicyException> exception = changes || !own.isEmpty()
+              ? excepting.liftMutation(bound.base().name(), "not applied") : Optional.empty();
+          if (exception.isPresent()) {
+            own.clear();
+            results.add(result(bound, Outcome.EXCEPTED, List.of(), mode, List.of(), exception));
+            return;
+          }
           List<PatchOp> ops = List.of();
-          if (after != before && !after.equals(before)) {
+          if (changes) {
             changed.add(bound.base().name());
             ops = PatchBuilder.diff(before, after);
             if (mode == Mode.DRY_RUN) {
-              ops.forEach(op -> described.add(new Change(bound.base().name(), op)));
+              ops.forEach(op -> described.add(new Responses.Change(bound.base().name(), op)));
             }
             current[0] = after;
           }
           Outcome outcome = applied.skipped() ? Outcome.SKIP
               : verdict(own, errors.size() > erred, ops.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED);
-          results.add(result(bound, outcome, own, mode, ops));
+          results.add(result(bound, outcome, own, mode, ops, Optional.empty()));
         }, results::add, mode);
-    AdmissionResponse response = respond(mode, failures, new LinkedHashMap<>(), described);
+    AdmissionResponse response = Responses.render(mode, failures, new LinkedHashMap<>(), described, excepting.lifts());
     if (response.allowed() && mode != Mode.DRY_RUN && current[0] != original) {
       List<PatchOp> patch = PatchBuilder.diff(original, current[0]);
       if (!patch.isEmpty()) {
@@ -169,11 +234,11 @@ public final class Engine {
   }
 
   private static RuleResult result(RuleSnapshot.Bound<?> bound, Outcome outcome, List<Failure> failures, Mode mode,
-      List<PatchOp> patch) {
+      List<PatchOp> patch, Optional<PolicyException> exception) {
     String message = String.join("; ", failures.stream().map(Failure::message).toList());
     String reason = failures.isEmpty() ? "" : failures.get(0).reason();
     return new RuleResult(bound.base().name(), bound.binding().name(), outcome, message, reason, patch, mode,
-        RuleResult.Source.ADMISSION);
+        RuleResult.Source.ADMISSION, exception.map(PolicyException::name).orElse(""));
   }
 
   private static List<String> distinct(List<String> names) {
@@ -206,7 +271,7 @@ public final class Engine {
             "Invalid", 422);
         failures.accept(missing);
         results.accept(result(bound, verdict(List.of(missing), false, Outcome.PASS), List.of(missing), mode,
-            List.of()));
+            List.of(), Optional.empty()));
       }
       for (Map<String, Object> param : params) {
         evaluate.accept(bound, param);
@@ -243,133 +308,4 @@ public final class Engine {
     return view.namespace(request.namespace()).orElse(null);
   }
 
-  /**
-   * Turns failures into the response the mode calls for.
-   *
-   * @param wouldChange in dry-run mode, the changes mutation would have made
-   */
-  private static AdmissionResponse respond(Mode mode, List<Failure> failures, Map<String, String> annotations,
-      List<Change> wouldChange) {
-    List<String> denials = new ArrayList<>();
-    Warnings warnings = new Warnings();
-    List<Failure> audited = new ArrayList<>();
-    List<String> letThrough = new ArrayList<>();
-    List<String> deniedBy = new ArrayList<>();
-    List<String> warnedBy = new ArrayList<>();
-    Failure first = null;
-    for (Failure failure : failures) {
-      var actions = failure.binding().actions();
-      if (actions.contains(ValidationAction.DENY)) {
-        if (mode == Mode.ENFORCE) {
-          denials.add(failure.describe());
-          deniedBy.add(failure.policy());
-          first = first == null ? failure : first;
-        } else {
-          warnings.add(mode.prefix() + failure.describe());
-          letThrough.add(failure.policy());
-        }
-      }
-      if (actions.contains(ValidationAction.WARN)) {
-        warnings.add(failure.describe());
-        warnedBy.add(failure.policy());
-      }
-      if (actions.contains(ValidationAction.AUDIT)) {
-        audited.add(failure);
-      }
-    }
-    for (Change change : wouldChange) {
-      warnings.add(mode.prefix() + change.policy() + ": would " + change.op().describe());
-      letThrough.add(change.policy());
-    }
-    if (!audited.isEmpty()) {
-      annotations.put(VALIDATION_FAILURE_ANNOTATION, auditJson(audited));
-    }
-    // Policy names only, never messages: a messageExpression may quote the object.
-    putNames(annotations, mode.label(), letThrough);
-    putNames(annotations, DENIED_BY_ANNOTATION, deniedBy);
-    putNames(annotations, WARNED_BY_ANNOTATION, warnedBy);
-    if (first == null) {
-      return new AdmissionResponse(true, 200, "", "", warnings.list(), ordered(annotations), null);
-    }
-    return new AdmissionResponse(false, first.code(), first.reason(), String.join("; ", denials),
-        warnings.list(), ordered(annotations), null);
-  }
-
-  /** The annotations in the order they were added, so the same request always reads the same. */
-  private static Map<String, String> ordered(Map<String, String> annotations) {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
-  }
-
-  private static void putNames(Map<String, String> annotations, String key, List<String> policies) {
-    if (!policies.isEmpty()) {
-      annotations.put(key, String.join(",", policies.stream().distinct().toList()));
-    }
-  }
-
-  /** The value Kubernetes writes for Audit: a JSON list of the failures. */
-  private static String auditJson(List<Failure> failures) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = ReviewCodec.json().createGenerator(out)) {
-      json.writeStartArray();
-      for (Failure failure : failures) {
-        json.writeStartObject();
-        json.writeStringField("message", failure.message());
-        json.writeStringField("policy", failure.policy());
-        json.writeStringField("binding", failure.binding().name());
-        json.writeNumberField("expressionIndex", failure.index());
-        json.writeArrayFieldStart("validationActions");
-        for (ValidationAction action : ValidationAction.values()) {
-          if (failure.binding().actions().contains(action)) {
-            json.writeString(action.yamlName());
-          }
-        }
-        json.writeEndArray();
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  /** A change a mutating policy would have made, had the namespace not been in dry-run. */
-  private record Change(String policy, PatchOp op) {}
-
-  /** Picks the params objects a binding's paramRef names. */
-  static final class ParamLookup {
-    private ParamLookup() {}
-
-    static List<Map<String, Object>> find(List<Map<String, Object>> all, ParamKind kind, ParamRef ref,
-        String requestNamespace) {
-      List<Map<String, Object>> found = new ArrayList<>();
-      if (kind == null) {
-        return found;
-      }
-      for (Map<String, Object> candidate : all) {
-        if (!kind.isKindOf(candidate) || !namespaceFits(candidate, ref, requestNamespace)) {
-          continue;
-        }
-        boolean picked = ref.selector() != null
-            ? ref.selector().matches(AdmissionRequest.labels(candidate))
-            : ref.name().equals(metadata(candidate, "name"));
-        if (picked) {
-          found.add(candidate);
-        }
-      }
-      return found;
-    }
-
-    private static boolean namespaceFits(Map<String, Object> candidate, ParamRef ref, String requestNamespace) {
-      String namespace = metadata(candidate, "namespace");
-      if (!ref.namespace().isEmpty()) {
-        return ref.namespace().equals(namespace);
-      }
-      return namespace.isEmpty() || namespace.equals(requestNamespace);
-    }
-
-    private static String metadata(Map<String, Object> object, String field) {
-      return object.get("metadata") instanceof Map<?, ?> metadata ? AdmissionRequest.string(metadata, field) : "";
-    }
-  }
 }

@@ -21,7 +21,12 @@ public enum Outcome {
   /** A mutating policy changed the object. */
   MUTATED,
   /** A mutating policy applied and changed nothing. */
-  UNCHANGED;
+  UNCHANGED,
+  /**
+   * An exception lifted what would have failed (validations), or the whole policy (mutations):
+   * the request was admitted as if the rule had held, with a warning naming the exception.
+   */
+  EXCEPTED;
 
   /** The lower-case word reports and logs use: {@code pass}, {@code fail}, … */
   public String label() {

@@ -14,9 +14,10 @@ import java.util.List;
  * @param patch for {@link Outcome#MUTATED}, the changes this policy made; otherwise empty
  * @param mode the namespace's mode the answer was given in
  * @param source where the object was seen
+ * @param exception for {@link Outcome#EXCEPTED}, the name of the exception that applied; otherwise ""
  */
 public record RuleResult(String rule, String binding, Outcome outcome, String message, String reason,
-    List<PatchOp> patch, Mode mode, Source source) {
+    List<PatchOp> patch, Mode mode, Source source, String exception) {
 
   /** Where an evaluation came from: an admission review, or a scan of what already runs. */
   public enum Source { ADMISSION, BACKGROUND }

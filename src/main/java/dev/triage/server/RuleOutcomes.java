@@ -11,13 +11,15 @@ import java.util.Map;
  * What each matching policy did to one request, in words an operator searches for: {@code pass},
  * {@code deny}, {@code warn}, {@code audit}, {@code dry-run} (a denial the namespace's mode let
  * through), {@code mutate}, {@code would-mutate} (dry-run), {@code unchanged}, {@code skip} (a
- * matchCondition was false), {@code error} (an expression failed and the policy's failurePolicy
+ * matchCondition was false), {@code excepted} (an exception lifted the policy's failure or its
+ * change), {@code error} (an expression failed and the policy's failurePolicy
  * ignored it). A policy with several bindings is named once, with the strongest of its outcomes.
  */
 final class RuleOutcomes {
   /** Weakest first. */
   private static final List<String> STRENGTH =
-      List.of("skip", "pass", "unchanged", "mutate", "would-mutate", "audit", "error", "warn", "dry-run", "deny");
+      List.of("skip", "pass", "unchanged", "mutate", "would-mutate", "excepted", "audit", "error", "warn", "dry-run",
+          "deny");
 
   private RuleOutcomes() {}
 
@@ -36,6 +38,7 @@ final class RuleOutcomes {
       case PASS -> "pass";
       case SKIP -> "skip";
       case UNCHANGED -> "unchanged";
+      case EXCEPTED -> "excepted";
       case MUTATED -> result.mode() == Mode.DRY_RUN ? "would-mutate" : "mutate";
       case ERROR -> "error";
       case AUDIT -> "audit";

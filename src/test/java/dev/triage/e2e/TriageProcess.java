@@ -30,12 +30,18 @@ final class TriageProcess implements Triage {
 
   /** Starts Triage reading the cluster with {@code kubeconfig}; does not wait for it. */
   static TriageProcess launch(KubeApiServer apiServer, Pki pki, Path kubeconfig, String... more) throws Exception {
+    return launch(apiServer, pki, kubeconfig, Prerequisites.PROJECT.resolve("rules"), more);
+  }
+
+  /** Starts Triage with the rules in {@code rules}, reading the cluster with {@code kubeconfig}; does not wait. */
+  static TriageProcess launch(KubeApiServer apiServer, Pki pki, Path kubeconfig, Path rules, String... more)
+      throws Exception {
     int port = KubeApiServer.freePort();
     Path log = apiServer.dir.resolve("triage-" + port + ".log");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", Prerequisites.jar().toString(),
         "serve", "--host=127.0.0.1", "--port=" + port, "--metrics-port=" + KubeApiServer.freePort(),
-        "--rules=" + Prerequisites.PROJECT.resolve("rules"),
+        "--rules=" + rules,
         "--cert=" + pki.cert(), "--key=" + pki.key(),
         "--kubeconfig=" + kubeconfig));
     command.addAll(List.of(more));

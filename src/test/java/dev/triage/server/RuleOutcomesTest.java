@@ -51,4 +51,27 @@ class RuleOutcomesTest {
     assertFalse(decision.response().allowed());
     assertEquals(Map.of("limit", "deny"), RuleOutcomes.of(decision));
   }
+
+  @Test
+  void aFailureAnExceptionLiftedIsLoggedAsExcepted() throws Exception {
+    String exception = """
+        ---
+        apiVersion: triage.dev/v1alpha1
+        kind: Exception
+        metadata: {name: web-may-fail}
+        spec:
+          policies: [{policyName: limit}]
+          match: {names: [web]}
+          justification: The web pod is a demonstration.
+          expires: "%s"
+        """.formatted(Instant.now().plusSeconds(3_600));
+    RuleSnapshot rules = new RuleCompiler(new CelEnvironment())
+        .compile(YamlReader.read("limit.yaml", POLICY_WITH_TWO_BINDINGS + exception), List.of());
+    assertEquals(List.of(), rules.errors());
+    Map<String, Object> pod = Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "web"));
+    Decision decision = new Engine(rules, ClusterView.EMPTY)
+        .validate(ManifestRequests.of(pod, null, "CREATE", "default"), Instant.MAX);
+    assertEquals(true, decision.response().allowed());
+    assertEquals(Map.of("limit", "excepted"), RuleOutcomes.of(decision));
+  }
 }
