@@ -84,6 +84,8 @@ class InflightBytesTest {
     }
     assertTrue(server.metrics.scrape().contains("triage_requests_shed_total{endpoint=\"validate\"} 1.0"),
         server.metrics.scrape());
+    assertTrue(server.metrics.scrape().contains("triage_inflight_body_limit_bytes " + (double) (3 * MIB)),
+        server.metrics.scrape());
     String shedLines = server.logs().lines().filter(line -> line.contains("\"event\":\"shed\""))
         .reduce("", (a, b) -> a + b + "\n");
     assertEquals(1, shedLines.lines().count(), "logged once: " + server.logs());
