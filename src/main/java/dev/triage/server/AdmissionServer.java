@@ -307,8 +307,8 @@ public final class AdmissionServer implements AutoCloseable {
     });
     int[] received = {0};
     request.handler(chunk -> {
-      if (response.ended()) {
-        return; // answered already (408): the rest is dropped
+      if (response.ended() || response.closed()) {
+        return; // answered already (408), or the caller has gone: the rest is dropped
       }
       received[0] += chunk.length();
       if (received[0] > ReviewCodec.MAX_BODY_BYTES) {
