@@ -26,6 +26,12 @@ public final class ManifestRequests {
    */
   public static AdmissionRequest of(Map<String, Object> object, Map<String, Object> oldObject, String operation,
       String defaultNamespace) {
+    return of(object, oldObject, operation, defaultNamespace, Map.of("username", "triage-offline"));
+  }
+
+  /** As {@link #of(Map, Map, String, String)}, made by the user {@code userInfo} describes. */
+  public static AdmissionRequest of(Map<String, Object> object, Map<String, Object> oldObject, String operation,
+      String defaultNamespace, Map<String, Object> userInfo) {
     Map<String, Object> subject = object != null ? object : oldObject;
     String apiVersion = AdmissionRequest.string(subject, "apiVersion");
     String kind = AdmissionRequest.string(subject, "kind");
@@ -51,7 +57,7 @@ public final class ManifestRequests {
     raw.put("name", AdmissionRequest.string(metadata, "name"));
     raw.put("namespace", namespace);
     raw.put("operation", operation);
-    raw.put("userInfo", Map.of("username", "triage-offline"));
+    raw.put("userInfo", userInfo);
     raw.put("object", object == null ? dev.cel.common.values.NullValue.NULL_VALUE : object);
     raw.put("oldObject", oldObject == null ? dev.cel.common.values.NullValue.NULL_VALUE : oldObject);
     raw.put("dryRun", Boolean.FALSE);

@@ -5,12 +5,18 @@ import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.exceptions.Expiry;
 import dev.triage.exceptions.ExpiryReminder;
+import dev.triage.reports.ReportFlavor;
+import dev.triage.reports.ReportWriter;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
 import dev.triage.rules.RuleCompiler;
 import dev.triage.rules.RuleError;
 import dev.triage.rules.RuleSnapshot;
 import dev.triage.rules.WatchedRules;
+import dev.triage.scan.BackgroundScan;
+import dev.triage.scan.ReviewedNamespaces;
+import dev.triage.scan.ScanUser;
+import dev.triage.scan.WorkloadInformers;
 import dev.triage.server.AdmissionServer;
 import dev.triage.server.CompilationReadiness;
 import dev.triage.server.DecisionLog;
@@ -23,17 +29,25 @@ import dev.triage.server.ReviewHandler;
 import dev.triage.server.ServeLog;
 import dev.triage.server.TlsLog;
 import dev.triage.server.WarmUp;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,6 +135,29 @@ final class ServeCommand implements Callable<Integer> {
       description = "plain-HTTP port of GET /metrics (Prometheus); 0 turns it off (default: ${DEFAULT-VALUE})")
   int metricsPort;
 
+  @Option(names = "--scan-interval", defaultValue = "1h", converter = WarmUpConverter.class,
+      description = "with a cluster view, scan every workload in the cluster this often (and at start, on each rules"
+          + " or exceptions change, when a workload changes) into reports with source background; 0 turns the scan"
+          + " off (default: ${DEFAULT-VALUE})")
+  Duration scanInterval;
+
+  @Option(names = "--scan-cpu", defaultValue = "10",
+      description = "percent of one core the background scan may use, so admission keeps its latency"
+          + " (default: ${DEFAULT-VALUE})")
+  int scanCpu;
+
+  @Option(names = "--scan-as", defaultValue = "system:serviceaccount:triage-system:triage",
+      description = "the user the background scan's reviews name, as a rule reads request.userInfo: Triage's own"
+          + " service account (default: ${DEFAULT-VALUE})")
+  String scanAs;
+
+  @Option(names = "--scan-excluded-namespaces", split = ",",
+      defaultValue = "kube-system,kube-public,kube-node-lease",
+      description = "namespaces the webhooks are not sent requests from, so the background scan leaves them out too,"
+          + " as do Triage's own namespace (of --scan-as) and namespaces labelled triage.dev/ignore=true"
+          + " (default: ${DEFAULT-VALUE})")
+  List<String> scanExcludedNamespaces;
+
   @Spec
   CommandSpec spec;
 
@@ -149,6 +186,9 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
+    }
+    if (scanCpu < 1 || scanCpu > 100) {
+      throw new ParameterException(spec.commandLine(), "--scan-cpu is a percentage of one core, 1 to 100");
     }
     Metrics metrics = new Metrics();
     Clock clock = Clock.systemUTC();
@@ -221,6 +261,7 @@ final class ServeCommand implements Callable<Integer> {
     warm.beforeReady(snapshot);
     serving.set(snapshot);
     watched.watch(reloadInterval);
+    AutoCloseable scan = startBackgroundScan(live, serving::get, () -> true /* no report Lease yet */, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
@@ -240,6 +281,7 @@ final class ServeCommand implements Callable<Integer> {
         metricsServer.close();
       }
       vertx.close().await();
+      closeQuietly(scan);
       if (live != null) {
         live.close();
       }
@@ -248,6 +290,49 @@ final class ServeCommand implements Callable<Integer> {
     }, "triage-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The background scan: informers on the workloads, evaluated with the rules admission serves
+   * and the cluster view it reads, into reports. Runs while {@code leading} (the replica that
+   * writes reports) once the cluster view and the workload informers hold their first lists.
+   * Returns what stops it, or nothing when there is no cluster or the scan is off.
+   */
+  private AutoCloseable startBackgroundScan(LiveClusterView live, Supplier<RuleSnapshot> rules,
+      BooleanSupplier leading, Clock clock) {
+    if (live == null || scanInterval.isZero()) {
+      return () -> { };
+    }
+    Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    // Until serve writes reports from admission too, the scan has its own writer; every replica
+    // writes (server-side apply makes that idempotent). With --reports, this is the writer of
+    // that flag and `leading` its Lease. At most 20 applies a second: a missing CRD or right,
+    // retried, costs the API server little.
+    ReportWriter writer = new ReportWriter(client, leading, Duration.ofSeconds(1), 20, 50_000);
+    WorkloadInformers workloads = new WorkloadInformers(client);
+    Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
+    excluded.add(ScanUser.namespace(scanAs));
+    BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
+        writer::submit,
+        new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
+            ReportFlavor.OPENREPORTS), clock);
+    workloads.start(scan);
+    scan.start(() -> live.synced() && workloads.synced() && leading.getAsBoolean());
+    return () -> {
+      scan.close();
+      workloads.close();
+      writer.close();
+      client.close();
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Stopping anyway.
+    }
   }
 
   /** Logs what each rules edit did: the errors of a rejected one with file, line and column. */

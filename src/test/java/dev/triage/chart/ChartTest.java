@@ -132,7 +132,9 @@ class ChartTest {
       boolean sensitive = resources.contains("secrets") || resources.contains("mutatingwebhookconfigurations")
           || resources.contains("validatingwebhookconfigurations");
       if (!sensitive) {
-        assertEquals(List.of("get", "list", "watch"), grant.get("verbs"), "cluster view is read only: " + grant);
+        List<String> readOnly = resources.contains("namespaces") || resources.contains("poddisruptionbudgets")
+            ? List.of("get", "list", "watch") : List.of("list", "watch");
+        assertEquals(readOnly, grant.get("verbs"), "cluster view and background scan are read only: " + grant);
         continue;
       }
       assertEquals("selfManaged", mode, "no rights on Secrets or webhooks in mode " + mode + ": " + grant);
@@ -144,7 +146,7 @@ class ChartTest {
       assertEquals(resources.contains("secrets") ? List.of("triage-tls") : List.of("triage"),
           grant.get("resourceNames"), "only Triage's own objects, by name");
     }
-    assertEquals(mode.equals("selfManaged") ? 5 : 2, grants.size(), grants.toString());
+    assertEquals(mode.equals("selfManaged") ? 8 : 5, grants.size(), grants.toString());
   }
 
   @Test
@@ -174,6 +176,49 @@ class ChartTest {
     List<?> args = (List<?>) ((Map<?, ?>) ((List<?>) podSpec.get("containers")).get(0)).get("args");
     // Throws on an option serve does not know, or a value it cannot convert.
     Main.commandLine().parseArgs(args.stream().map(String::valueOf).toArray(String[]::new));
+  }
+
+  @Test
+  void theBackgroundScanRunsEveryIntervalAsTheChartsServiceAccountWithListAndWatchOnWorkloads() throws Exception {
+    List<Map<String, Object>> objects = HelmChart.withDefaults().objects();
+    List<String> args = containerArgs(objects);
+    assertTrue(args.contains("--scan-interval=1h"), args.toString());
+    assertTrue(args.contains("--scan-as=system:serviceaccount:triage-system:triage"), args.toString());
+    assertTrue(args.contains("--scan-excluded-namespaces=kube-system,kube-public,kube-node-lease,triage-system"),
+        args.toString());
+    assertTrue(containerArgs(HelmChart.withDefaults().set("webhook.excludedNamespaces[0]", "research").objects())
+        .contains("--scan-excluded-namespaces=kube-system,kube-public,kube-node-lease,triage-system,research"));
+    Map<String, Object> role = HelmChart.get(objects, "ClusterRole", "triage-background-scan");
+    assertEquals(List.of(
+        Map.of("apiGroups", List.of("apps"), "resources",
+            List.of("deployments", "statefulsets", "daemonsets", "replicasets"), "verbs", List.of("list", "watch")),
+        Map.of("apiGroups", List.of("batch"), "resources", List.of("jobs", "cronjobs"),
+            "verbs", List.of("list", "watch")),
+        Map.of("apiGroups", List.of(""), "resources", List.of("pods"), "verbs", List.of("list", "watch"))),
+        role.get("rules"));
+    Map<String, Object> binding = HelmChart.get(objects, "ClusterRoleBinding", "triage-background-scan");
+    assertEquals(List.of(Map.of("kind", "ServiceAccount", "name", "triage", "namespace", "triage-system")),
+        binding.get("subjects"));
+
+    List<Map<String, Object>> every30m = HelmChart.withDefaults().set("backgroundScan.interval", "30m").objects();
+    assertTrue(containerArgs(every30m).contains("--scan-interval=30m"));
+
+    List<Map<String, Object>> off = HelmChart.withDefaults().set("backgroundScan.interval", "0").objects();
+    assertTrue(containerArgs(off).contains("--scan-interval=0"), containerArgs(off).toString());
+    assertTrue(HelmChart.find(off, "ClusterRole", "triage-background-scan").isEmpty(), "no scan, no rights");
+    assertTrue(HelmChart.find(off, "ClusterRoleBinding", "triage-background-scan").isEmpty());
+    Main.commandLine().parseArgs(containerArgs(off).toArray(String[]::new));
+
+    Exception typo = assertThrows(Exception.class,
+        () -> HelmChart.withDefaults().set("backgroundScan.interval", "hourly").yaml());
+    assertTrue(typo.getMessage().contains("interval"), typo.getMessage());
+  }
+
+  private static List<String> containerArgs(List<Map<String, Object>> objects) {
+    Map<?, ?> deployment = objects.stream().filter(o -> o.get("kind").equals("Deployment")).findFirst().orElseThrow();
+    Map<?, ?> podSpec = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) deployment.get("spec")).get("template")).get("spec");
+    return ((List<?>) ((Map<?, ?>) ((List<?>) podSpec.get("containers")).get(0)).get("args")).stream()
+        .map(String::valueOf).toList();
   }
 
   @Test

@@ -85,6 +85,15 @@ class ChartIT {
     Kubectl.Result rbac = kubectl.run("auth", "can-i", "list", "poddisruptionbudgets",
         "--as=system:serviceaccount:triage-system:triage");
     assertEquals("yes", rbac.out().strip(), rbac.printed());
+    for (String resource : new String[] {"deployments.apps", "statefulsets.apps", "daemonsets.apps",
+        "replicasets.apps", "jobs.batch", "cronjobs.batch", "pods"}) {
+      Kubectl.Result watch = kubectl.run("auth", "can-i", "watch", resource,
+          "--as=system:serviceaccount:triage-system:triage");
+      assertEquals("yes", watch.out().strip(), "the background scan watches " + resource + ": " + watch.printed());
+    }
+    Kubectl.Result get = kubectl.run("auth", "can-i", "get", "deployments.apps", "-n", "default",
+        "--as=system:serviceaccount:triage-system:triage");
+    assertEquals("no", get.out().strip(), "the background scan lists and watches, nothing more");
     Kubectl.Result secrets = kubectl.run("auth", "can-i", "get", "secrets", "-n", HelmChart.NAMESPACE,
         "--as=system:serviceaccount:triage-system:triage");
     assertEquals("no", secrets.out().strip(), "no Secret rights without self-managed certificates");

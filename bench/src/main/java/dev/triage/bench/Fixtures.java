@@ -62,10 +62,14 @@ final class Fixtures {
    */
   static ReviewHandler handler(RuleSnapshot rules) {
     Clock clock = Clock.systemUTC();
-    StaticClusterView cluster = new StaticClusterView(List.of(pdb("clinical", "ehr-api"),
-        pdb("integration", "integration-hub"), pdb("laboratory", "lab-results-worker")), "default");
-    Engine engine = new Engine(() -> rules, cluster, clock);
+    Engine engine = new Engine(() -> rules, cluster(), clock);
     return new ReviewHandler(engine, new DecisionLog(new PrintStream(OutputStream.nullOutputStream()), clock), clock);
+  }
+
+  /** The cluster the benchmark reviews are admitted into: a PodDisruptionBudget for each workload. */
+  static StaticClusterView cluster() {
+    return new StaticClusterView(List.of(pdb("clinical", "ehr-api"),
+        pdb("integration", "integration-hub"), pdb("laboratory", "lab-results-worker")), "default");
   }
 
   /** One review through the handler, as the server runs it; returns the response bytes. */
