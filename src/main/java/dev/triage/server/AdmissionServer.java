@@ -286,7 +286,7 @@ public final class AdmissionServer implements AutoCloseable {
       return;
     }
     String contentType = request.getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       text(request, 415, "unsupported content type: send application/json");
       return;
     }
