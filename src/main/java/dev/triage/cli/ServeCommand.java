@@ -1,5 +1,6 @@
 package dev.triage.cli;
 
+import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.exceptions.Expiry;
@@ -91,6 +92,24 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--max-connections", defaultValue = "1024", description = "open connections at most (default: ${DEFAULT-VALUE})")
   int maxConnections;
+
+  @Option(names = "--max-inflight-bytes", converter = ByteQuantityConverter.class,
+      description = "request body bytes read, parsed or decided at once, as 8Mi or 8388608; a review beyond it is"
+          + " answered 429 (default: a 32nd of the heap, at least 3Mi)")
+  Long maxInflightBytes;
+
+  /** Bytes as Kubernetes quantities write them: 8388608, 8192Ki, 8Mi, 1Gi. */
+  static final class ByteQuantityConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?").matcher(value);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not a number of bytes: use e.g. 8Mi, 8192Ki or 8388608");
+      }
+      int shift = m.group(2) == null ? 0 : m.group(2).equals("Ki") ? 10 : m.group(2).equals("Mi") ? 20 : 30;
+      return Long.parseLong(m.group(1)) << shift;
+    }
+  }
 
   @Option(names = "--read-timeout", defaultValue = "10s", converter = GoDurationConverter.class,
       description = "time a request's head (on a new connection) or body may take to arrive (default: ${DEFAULT-VALUE})")
@@ -267,6 +286,12 @@ final class ServeCommand implements Callable<Integer> {
       metricsServer.start().await();
     }
     Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
+    if (maxInflightBytes != null && maxInflightBytes < ReviewCodec.MAX_BODY_BYTES) {
+      throw new ParameterException(spec.commandLine(), "--max-inflight-bytes must be at least 3Mi, the largest review");
+    }
+    if (maxInflightBytes != null) {
+      limits = limits.withMaxInflightBytes(maxInflightBytes);
+    }
     AdmissionServer.Config config = new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(),
         clientCa, limits);
     WarmUp warm = new WarmUp(vertx, rules, config, warmUp, serveLog, clock);

@@ -37,9 +37,11 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The HTTPS door: {@code POST /validate}, {@code POST /mutate}, {@code GET /healthz},
- * {@code GET /readyz}, nothing else. Bodies are read on the event loop; rules are evaluated on
- * a worker so a slow rule never stalls other connections, and a review that cannot be decided
- * within the apiserver's {@code ?timeout=} gets an answer before the apiserver gives up.
+ * {@code GET /readyz}, nothing else. Event loops only move bytes: a review is parsed and decided on
+ * a worker, so neither a slow rule nor a large body stalls other connections, and a review that
+ * cannot be decided within the apiserver's {@code ?timeout=} gets an answer before the apiserver
+ * gives up. The bodies being read, parsed or decided share one budget of bytes
+ * ({@link Limits#maxInflightBytes()}); a review beyond it is answered 429 unread.
  *
  * <p>With a client CA, the admission paths answer only callers presenting a certificate it
  * signed (the apiserver); the probes stay open to the kubelet, which presents none. Once
@@ -66,6 +68,8 @@ public final class AdmissionServer implements AutoCloseable {
   private final BooleanSupplier rulesReady;
   private final Config config;
   private final OversizedBody oversized;
+  private final InflightBytes inflight;
+  private final Shed shed;
   private HttpServerOptions options;
   private final List<ReadinessCheck> readinessChecks = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
@@ -83,6 +87,9 @@ public final class AdmissionServer implements AutoCloseable {
     this.config = config;
     // The rest of an oversized body is read and dropped for at most as long as a body may take.
     this.oversized = new OversizedBody(vertx, config.limits().readTimeout());
+    this.inflight = new InflightBytes(config.limits().maxInflightBytes());
+    this.shed = new Shed(vertx, config.limits().readTimeout());
+    handler.inflight(inflight);
   }
 
   /** Starts listening; completes with the bound port (useful with port 0). */
@@ -233,21 +240,25 @@ public final class AdmissionServer implements AutoCloseable {
   private void route(HttpServerRequest request) {
     HttpConnection connection = request.connection();
     requestArrived(connection);
-    if (request.version() != HttpVersion.HTTP_2) {
+    // The body's share of the bytes in flight; held only by reviews, and given back when the
+    // response is done with (answered, or its connection or stream gone).
+    IncomingBody body = new IncomingBody(inflight);
+    boolean http1 = request.version() != HttpVersion.HTTP_2;
+    request.response().closeHandler(gone -> body.answered());
+    request.response().endHandler(answered -> {
+      body.answered();
       // One request at a time: the next head must come within the idle timeout of this answer.
-      request.response().endHandler(answered -> {
-        if (!draining) {
-          awaitRequest(connection, config.limits().idleTimeout());
-        }
-      });
-    }
+      if (http1 && !draining) {
+        awaitRequest(connection, config.limits().idleTimeout());
+      }
+    });
     String path = request.path();
     switch (path) {
       case "/healthz" -> probe(request, true, "");
       case "/readyz" -> probe(request, ready(),
           String.join("\n", readinessChecks.stream().map(ReadinessCheck::detail).toList()));
-      case "/validate" -> review(request, Endpoint.VALIDATE);
-      case "/mutate" -> review(request, Endpoint.MUTATE);
+      case "/validate" -> review(request, Endpoint.VALIDATE, body);
+      case "/mutate" -> review(request, Endpoint.MUTATE, body);
       default -> text(request, 404, "not found: Triage serves POST /validate, POST /mutate,"
           + " GET /healthz and GET /readyz");
     }
@@ -262,7 +273,7 @@ public final class AdmissionServer implements AutoCloseable {
     text(request, ok ? 200 : 503, (ok ? "ok" : "not ready") + (detail.isEmpty() ? "" : "\n" + detail));
   }
 
-  private void review(HttpServerRequest request, Endpoint endpoint) {
+  private void review(HttpServerRequest request, Endpoint endpoint, IncomingBody body) {
     HttpServerResponse response = request.response();
     if (request.method() != HttpMethod.POST) {
       response.putHeader("Allow", "POST");
@@ -275,50 +286,53 @@ public final class AdmissionServer implements AutoCloseable {
       return;
     }
     String contentType = request.getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       text(request, 415, "unsupported content type: send application/json");
       return;
     }
-    String length = request.getHeader("Content-Length");
-    if (length != null && tooLarge(length)) {
+    long length = contentLength(request.getHeader("Content-Length"));
+    if (length > ReviewCodec.MAX_BODY_BYTES) {
       oversized.reject(request);
       return;
     }
-    Buffer body = Buffer.buffer();
+    if (length >= 0 && !body.expect(length)) {
+      shed.answer(request, handler.shed(endpoint, inflight.limit()));
+      return;
+    }
     long slowBody = vertx.setTimer(config.limits().readTimeout().toMillis(), t -> {
       if (!response.ended()) {
         response.putHeader("Connection", "close");
         text(request, 408, "request body did not arrive within " + config.limits().readTimeout().toMillis() + " ms");
       }
     });
+    int[] received = {0};
     request.handler(chunk -> {
-      if (body.length() + chunk.length() > ReviewCodec.MAX_BODY_BYTES) {
+      if (response.ended() || response.closed()) {
+        return; // answered already (408), or the caller has gone: the rest is dropped
+      }
+      received[0] += chunk.length();
+      if (received[0] > ReviewCodec.MAX_BODY_BYTES) {
         oversized.reject(request);
-      } else {
-        body.appendBuffer(chunk);
+      } else if (!body.append(chunk)) {
+        vertx.cancelTimer(slowBody);
+        shed.answer(request, handler.shed(endpoint, inflight.limit()));
       }
     });
     request.endHandler(done -> {
       vertx.cancelTimer(slowBody);
       if (!response.ended()) {
-        decide(request, endpoint, body.getBytes());
+        parseAndDecide(request, endpoint, body);
       }
     });
   }
 
-  private void decide(HttpServerRequest request, Endpoint endpoint, byte[] body) {
+  /**
+   * Parses on a worker (a large body takes tens of milliseconds), then decides on a worker within
+   * the apiserver's timeout. The body's share of the bytes in flight is held until both the answer
+   * is done with and the work on it has finished.
+   */
+  private void parseAndDecide(HttpServerRequest request, Endpoint endpoint, IncomingBody body) {
     HttpServerResponse response = request.response();
-    AdmissionRequest admission;
-    try {
-      admission = handler.parse(endpoint, body);
-    } catch (BadReviewException e) {
-      text(request, e.status(), e.getMessage());
-      return;
-    }
-    Duration timeout = timeout(request.getParam("timeout"));
-    // Stop evaluating at 80% of the apiserver's timeout; answer by 90% at the latest.
-    Duration budget = timeout.multipliedBy(8).dividedBy(10);
-    long answerBy = Math.max(1, timeout.multipliedBy(9).dividedBy(10).toMillis());
     reviewsInFlight.incrementAndGet();
     AtomicBoolean inFlight = new AtomicBoolean(true);
     Runnable answered = () -> {
@@ -326,7 +340,39 @@ public final class AdmissionServer implements AutoCloseable {
         reviewsInFlight.decrementAndGet();
       }
     };
-    response.closeHandler(gone -> answered.run());
+    response.closeHandler(gone -> {
+      body.answered(); // in place of route's close handler
+      answered.run();
+    });
+    byte[] bytes = body.take();
+    body.retain();
+    Runnable finished = () -> {
+      body.release();
+      answered.run();
+    };
+    vertx.<AdmissionRequest>executeBlocking(() -> handler.parse(endpoint, bytes), false).onComplete(parsed -> {
+      if (parsed.failed()) {
+        if (parsed.cause() instanceof BadReviewException bad) {
+          text(request, bad.status(), bad.getMessage());
+        } else {
+          text(request, 500, "Triage failed to read this review (an internal error)");
+        }
+        finished.run();
+      } else if (response.ended() || response.closed()) {
+        finished.run(); // the caller has gone
+      } else {
+        decide(request, endpoint, parsed.result(), answered, finished);
+      }
+    });
+  }
+
+  /** @param answered the review has its answer; @param finished the work on it has finished too */
+  private void decide(HttpServerRequest request, Endpoint endpoint, AdmissionRequest admission, Runnable answered,
+      Runnable finished) {
+    Duration timeout = timeout(request.getParam("timeout"));
+    // Stop evaluating at 80% of the apiserver's timeout; answer by 90% at the latest.
+    Duration budget = timeout.multipliedBy(8).dividedBy(10);
+    long answerBy = Math.max(1, timeout.multipliedBy(9).dividedBy(10).toMillis());
     Answer answer = new Answer();
     long timer = vertx.setTimer(answerBy, t -> {
       Reply late = handler.timedOut(endpoint, admission, timeout, answer);
@@ -343,7 +389,7 @@ public final class AdmissionServer implements AutoCloseable {
           if (reply != null) { // null: the deadline answered first
             send(request, reply);
           }
-          answered.run();
+          finished.run();
         });
   }
 
@@ -364,11 +410,16 @@ public final class AdmissionServer implements AutoCloseable {
     return parsed.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : parsed;
   }
 
-  private static boolean tooLarge(String contentLength) {
+  /** The declared body length, or -1 when none is declared: the body is then counted as it arrives. */
+  private static long contentLength(String header) {
+    if (header == null) {
+      return -1;
+    }
     try {
-      return Long.parseLong(contentLength.trim()) > ReviewCodec.MAX_BODY_BYTES;
+      long length = Long.parseLong(header.trim());
+      return length < 0 ? -1 : length;
     } catch (NumberFormatException e) {
-      return false; // the body is counted as it arrives
+      return -1;
     }
   }
 

@@ -48,6 +48,16 @@ public final class DecisionLog {
     });
   }
 
+  /** A review answered 429 because the bodies in flight would exceed the budget; unread, so nothing of it is known. */
+  void shed(Endpoint endpoint, String reason) {
+    lines.write(json -> {
+      json.writeStringField("event", "shed");
+      json.writeStringField("endpoint", endpoint.path());
+      json.writeNumberField("status", 429);
+      json.writeStringField("reason", reason);
+    });
+  }
+
   void timedOut(Endpoint endpoint, AdmissionRequest request) {
     lines.write(json -> {
       json.writeStringField("event", "timeout");

@@ -105,6 +105,22 @@ public final class Metrics {
     requests(endpoint, "", "", "rejected").increment();
   }
 
+  void shed(Endpoint endpoint) {
+    Counter.builder("triage.requests.shed")
+        .description("reviews answered 429, unread, because the bodies in flight would exceed --max-inflight-bytes")
+        .tag("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry).increment();
+  }
+
+  /** The request body bytes being read, parsed or decided, and the most there may be. */
+  void inflightBytes(LongSupplier held, long limit) {
+    Gauge.builder("triage.inflight.body", held, LongSupplier::getAsLong).strongReference(true).baseUnit("bytes")
+        .description("request body bytes being read, parsed or decided").register(registry);
+    Gauge.builder("triage.inflight.body.limit", () -> limit).baseUnit("bytes")
+        .description("the most request body bytes read, parsed or decided at once (--max-inflight-bytes)")
+        .strongReference(true).register(registry);
+  }
+
   /** The rule set now being served: how many policies, how many problems. */
   public void rulesLoaded(RuleSnapshot snapshot) {
     policies.set(snapshot.policyCount());

@@ -57,6 +57,24 @@ public final class ReviewHandler {
     }
   }
 
+  /**
+   * The answer to a review that does not fit beside the bodies in flight: 429, so the apiserver
+   * applies the webhook's failurePolicy now rather than a replica running out of memory. Logged and
+   * counted once, without anything of the unread body.
+   */
+  Reply shed(Endpoint endpoint, long maxInflightBytes) {
+    String reason = "too busy: the review bodies in flight on this replica would exceed " + maxInflightBytes
+        + " bytes (--max-inflight-bytes); retry";
+    log.shed(endpoint, reason);
+    metrics.shed(endpoint);
+    return Reply.reason(429, reason);
+  }
+
+  /** Publishes the bytes in flight as gauges. */
+  void inflight(InflightBytes bytes) {
+    metrics.inflightBytes(bytes::held, bytes.limit());
+  }
+
   /** Decides a parsed review; the engine stops evaluating once {@code budget} has passed. */
   public Reply decide(Endpoint endpoint, AdmissionRequest request, Duration budget) {
     return decide(endpoint, request, budget, new Answer());

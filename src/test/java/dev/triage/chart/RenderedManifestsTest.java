@@ -32,7 +32,8 @@ class RenderedManifestsTest {
   @ValueSource(strings = {"certManager", "caBundle", "selfManaged"})
   void everyObjectDeserializesWithNoUnknownField(String mode) throws Exception {
     List<Map<String, Object>> objects = ChartTest.inMode(mode).set("metrics.serviceMonitor.enabled", true)
-        .set("metrics.dashboard.enabled", true).objects();
+        .set("metrics.dashboard.enabled", true)
+        .set("networkPolicy.enabled", true).set("networkPolicy.apiServerCIDRs[0]", "10.0.0.10/32").objects();
     assertTrue(objects.size() >= 10, "rendered " + objects.size() + " objects");
     for (Map<String, Object> object : objects) {
       HasMetadata typed = KUBERNETES.unmarshal(JSON.writeValueAsString(object), HasMetadata.class);
