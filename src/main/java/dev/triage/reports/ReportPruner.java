@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * do this too; this covers a report written without one (no uid was known), a cluster whose
  * collector is slow or absent, and a workload deleted and created again under the same name. While
  * this replica leads, it lists Triage's reports, then looks up at most {@code perCheck} of their
- * workloads every {@code every}, and lists again once through, but not sooner than
+ * workloads (a list by name) every {@code every}, and lists again once through, but not sooner than
  * {@value #TICKS_PER_LIST} times {@code every} after the last list: a slow, steady pass that costs
  * the API server one read per report per pass, and little when there are few reports.
  */
@@ -98,13 +98,15 @@ public final class ReportPruner implements AutoCloseable {
         || !(scope.get("name") instanceof String name)) {
       return false;
     }
+    // A list by name rather than a get: the same right the background scan holds, and no more.
     var workloads = client.genericKubernetesResources(apiVersion, kind);
-    GenericKubernetesResource workload = scope.get("namespace") instanceof String namespace
-        ? workloads.inNamespace(namespace).withName(name).get()
-        : workloads.withName(name).get();
-    if (workload == null) {
+    List<GenericKubernetesResource> found = (scope.get("namespace") instanceof String namespace
+        ? workloads.inNamespace(namespace).withField("metadata.name", name)
+        : workloads.withField("metadata.name", name)).list().getItems();
+    if (found.isEmpty()) {
       return true;
     }
+    GenericKubernetesResource workload = found.get(0);
     return report.getMetadata().getOwnerReferences().stream().map(OwnerReference::getUid)
         .anyMatch(uid -> !uid.equals(workload.getMetadata().getUid()));
   }

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** The chart passes --reports to serve and grants what writing reports needs, and no more. */
 class ReportsChartTest {
-  private static final List<?> WORKLOAD_GETS = List.of(
-      Map.of("apiGroups", List.of(""), "resources", List.of("pods", "replicationcontrollers"), "verbs", List.of("get")),
+  private static final List<?> WORKLOAD_LISTS = List.of(
+      Map.of("apiGroups", List.of(""), "resources", List.of("pods", "replicationcontrollers"), "verbs", List.of("list")),
       Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments", "statefulsets", "daemonsets",
-          "replicasets"), "verbs", List.of("get")),
-      Map.of("apiGroups", List.of("batch"), "resources", List.of("jobs", "cronjobs"), "verbs", List.of("get")));
+          "replicasets"), "verbs", List.of("list")),
+      Map.of("apiGroups", List.of("batch"), "resources", List.of("jobs", "cronjobs"), "verbs", List.of("list")));
   private static final List<String> REPORT_VERBS = List.of("get", "list", "create", "patch", "delete");
 
   @Test
@@ -22,7 +22,7 @@ class ReportsChartTest {
     assertTrue(args(objects).contains("--reports=openreports"), args(objects)::toString);
     List<Object> rules = new java.util.ArrayList<>(List.of(Map.of("apiGroups", List.of("openreports.io"),
         "resources", List.of("reports", "clusterreports"), "verbs", REPORT_VERBS)));
-    rules.addAll(WORKLOAD_GETS);
+    rules.addAll(WORKLOAD_LISTS);
     assertEquals(rules, HelmChart.get(objects, "ClusterRole", "triage-reports").get("rules"));
     Map<String, Object> lease = HelmChart.get(objects, "Role", "triage-reports-lease");
     Object namespace = ((Map<?, ?>) lease.get("metadata")).get("namespace");
@@ -47,7 +47,7 @@ class ReportsChartTest {
     List<?> rules = (List<?>) HelmChart.get(objects, "ClusterRole", "triage-reports").get("rules");
     assertEquals(Map.of("apiGroups", List.of("wgpolicyk8s.io"), "resources",
         List.of("policyreports", "clusterpolicyreports"), "verbs", REPORT_VERBS), rules.get(0));
-    assertEquals(WORKLOAD_GETS, rules.subList(1, rules.size()));
+    assertEquals(WORKLOAD_LISTS, rules.subList(1, rules.size()));
   }
 
   @Test
