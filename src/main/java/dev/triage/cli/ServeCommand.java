@@ -5,7 +5,12 @@ import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.exceptions.Expiry;
 import dev.triage.exceptions.ExpiryReminder;
+import dev.triage.reports.LeaseLeadership;
+import dev.triage.reports.QueuedReports;
+import dev.triage.reports.ReportBuilder;
 import dev.triage.reports.ReportFlavor;
+import dev.triage.reports.ReportPruner;
+import dev.triage.reports.ReportSink;
 import dev.triage.reports.ReportWriter;
 import dev.triage.rules.CelEnvironment;
 import dev.triage.rules.Engine;
@@ -36,6 +41,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,8 +165,47 @@ final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   List<String> scanExcludedNamespaces;
 
+  @Option(names = "--reports", converter = ReportsConverter.class,
+      description = "write each workload's rule results as policy reports: openreports (openreports.io Report,"
+          + " ClusterReport), wgpolicyk8s (wgpolicyk8s.io PolicyReport, ClusterPolicyReport) or off (default:"
+          + " openreports with --kubeconfig or --in-cluster, off without)")
+  Reports reports;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-triage-system}",
+      description = "namespace of the Lease that picks the one replica writing reports (default: $POD_NAMESPACE,"
+          + " else triage-system)")
+  String leaseNamespace;
+
+  @Option(names = "--lease-identity", defaultValue = "${env:POD_NAME}",
+      description = "this replica's name in that Lease (default: $POD_NAME, else host name and process id)")
+  String leaseIdentity;
+
+  @Option(names = "--report-batch", defaultValue = "20",
+      description = "reports written, and reports checked for a workload that is gone, at most per"
+          + " --report-interval, by the replica holding the Lease (default: ${DEFAULT-VALUE})")
+  int reportBatch;
+
+  @Option(names = "--report-interval", defaultValue = "1s", converter = GoDurationConverter.class,
+      description = "how often waiting reports are written (default: ${DEFAULT-VALUE})")
+  Duration reportInterval;
+
   @Spec
   CommandSpec spec;
+
+  /** Which policy reports {@code serve} writes, if any. */
+  enum Reports { OPENREPORTS, WGPOLICYK8S, OFF }
+
+  static final class ReportsConverter implements ITypeConverter<Reports> {
+    @Override
+    public Reports convert(String value) {
+      return switch (value) {
+        case "openreports" -> Reports.OPENREPORTS;
+        case "wgpolicyk8s" -> Reports.WGPOLICYK8S;
+        case "off" -> Reports.OFF;
+        default -> throw new IllegalArgumentException("use openreports, wgpolicyk8s or off");
+      };
+    }
+  }
 
   /** Durations as Kubernetes writes them: 500ms, 10s, 1m30s. */
   static final class GoDurationConverter implements ITypeConverter<Duration> {
@@ -186,6 +232,15 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (kubeconfig != null && inCluster) {
       throw new ParameterException(spec.commandLine(), "--kubeconfig and --in-cluster exclude each other");
+    }
+    boolean clusterGiven = kubeconfig != null || inCluster;
+    Reports writing = reports != null ? reports : clusterGiven ? Reports.OPENREPORTS : Reports.OFF;
+    if (writing != Reports.OFF && !clusterGiven) {
+      throw new ParameterException(spec.commandLine(), "--reports=" + writing.name().toLowerCase(java.util.Locale.ROOT)
+          + " writes to a cluster: give --kubeconfig or --in-cluster, or --reports=off");
+    }
+    if (reportBatch < 1) {
+      throw new ParameterException(spec.commandLine(), "--report-batch must be at least 1");
     }
     if (scanCpu < 1 || scanCpu > 100) {
       throw new ParameterException(spec.commandLine(), "--scan-cpu is a percentage of one core, 1 to 100");
@@ -217,6 +272,12 @@ final class ServeCommand implements Callable<Integer> {
     if (live != null) {
       metrics.clusterViewStale(live::stale);
     }
+    ReportOutput reportOutput = writing == Reports.OFF ? null : ReportOutput.start(kubeconfig,
+        writing == Reports.WGPOLICYK8S ? ReportFlavor.WGPOLICYK8S : ReportFlavor.OPENREPORTS, leaseNamespace,
+        leaseIdentity, reportInterval, reportBatch);
+    if (reportOutput != null) {
+      metrics.reportWriter(reportOutput.writer(), reportOutput.pruner()::pruned);
+    }
     metrics.certificateExpiry(certificates::secondsUntilServingExpiry);
     // epoll when the native library loads, else NIO.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -237,7 +298,8 @@ final class ServeCommand implements Callable<Integer> {
     warming.complete(warm);
     // Not ready until the rules are compiled and warm and the cluster view holds the API server's
     // first list: a PDB the cache has not seen yet would otherwise deny its workload.
-    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock),
+    AdmissionServer server = new AdmissionServer(vertx, new ReviewHandler(engine, log, metrics, clock,
+        reportOutput != null ? reportOutput.sink() : ReportSink.OFF),
         () -> serving.get() != null && (live == null || live.synced()), config);
     server.readinessCheck(new CompilationReadiness(compiling));
     server.readinessCheck(warm);
@@ -261,7 +323,7 @@ final class ServeCommand implements Callable<Integer> {
     warm.beforeReady(snapshot);
     serving.set(snapshot);
     watched.watch(reloadInterval);
-    AutoCloseable scan = startBackgroundScan(live, serving::get, () -> true /* no report Lease yet */, clock);
+    AutoCloseable scan = startBackgroundScan(live, serving::get, reportOutput, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
@@ -282,6 +344,9 @@ final class ServeCommand implements Callable<Integer> {
       }
       vertx.close().await();
       closeQuietly(scan);
+      if (reportOutput != null) {
+        reportOutput.close();
+      }
       if (live != null) {
         live.close();
       }
@@ -294,35 +359,30 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * The background scan: informers on the workloads, evaluated with the rules admission serves
-   * and the cluster view it reads, into reports. Runs while {@code leading} (the replica that
-   * writes reports) once the cluster view and the workload informers hold their first lists.
-   * Returns what stops it, or nothing when there is no cluster or the scan is off.
+   * and the cluster view it reads, into the reports admission writes to. Runs while this replica
+   * holds the reports Lease, once the cluster view and the workload informers hold their first
+   * lists. Returns what stops it, or nothing when there is no cluster, no reports or the scan is off.
    */
   private AutoCloseable startBackgroundScan(LiveClusterView live, Supplier<RuleSnapshot> rules,
-      BooleanSupplier leading, Clock clock) {
-    if (live == null || scanInterval.isZero()) {
+      ReportOutput reports, Clock clock) {
+    if (live == null || reports == null || scanInterval.isZero()) {
       return () -> { };
     }
     Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    // Until serve writes reports from admission too, the scan has its own writer; every replica
-    // writes (server-side apply makes that idempotent). With --reports, this is the writer of
-    // that flag and `leading` its Lease. At most 20 applies a second: a missing CRD or right,
-    // retried, costs the API server little.
-    ReportWriter writer = new ReportWriter(client, leading, Duration.ofSeconds(1), 20, 50_000);
     WorkloadInformers workloads = new WorkloadInformers(client);
     Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
     excluded.add(ScanUser.namespace(scanAs));
     BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
-        writer::submit,
+        reports.writer()::submit,
         new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
-            ReportFlavor.OPENREPORTS), clock);
+            reports.flavor()), clock);
     workloads.start(scan);
+    BooleanSupplier leading = reports.lease();
     scan.start(() -> live.synced() && workloads.synced() && leading.getAsBoolean());
     return () -> {
       scan.close();
       workloads.close();
-      writer.close();
       client.close();
     };
   }
@@ -332,6 +392,51 @@ final class ServeCommand implements Callable<Integer> {
       closeable.close();
     } catch (Exception e) {
       // Stopping anyway.
+    }
+  }
+
+  /**
+   * The policy reports' writer: its own client (ordinary timeouts, unlike the cluster view's live
+   * reads), the Lease that lets one replica write, the queue the reviews fill, and the pruner of
+   * reports whose workload is gone.
+   */
+  private record ReportOutput(KubernetesClient client, ReportFlavor flavor, LeaseLeadership lease,
+      ReportWriter writer, ReportPruner pruner, ReportSink sink) implements AutoCloseable {
+    /**
+     * Changes queued beyond this many workloads drop the oldest: a later review or scan rewrites it.
+     * A scan of a large cluster queues faster than the writer applies.
+     */
+    private static final int MAX_PENDING = 50_000;
+    private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+
+    static ReportOutput start(Path kubeconfig, ReportFlavor flavor, String namespace, String identity,
+        Duration every, int perFlush) {
+      Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+      LeaseLeadership lease = new LeaseLeadership(client, namespace, "triage-reports",
+          identity != null && !identity.isBlank() ? identity : defaultIdentity(), LEASE_DURATION);
+      ReportWriter writer = new ReportWriter(client, lease, every, perFlush, MAX_PENDING);
+      ReportPruner pruner = new ReportPruner(client, flavor, lease, every, perFlush);
+      return new ReportOutput(client, flavor, lease, writer, pruner,
+          new QueuedReports(new ReportBuilder(flavor), writer));
+    }
+
+    private static String defaultIdentity() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "triage";
+      }
+      return host + "-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public void close() {
+      pruner.close();
+      writer.close();
+      lease.close();
+      client.close();
     }
   }
 

@@ -97,6 +97,20 @@ public final class ReportBuilder {
     return entry;
   }
 
+  /** The report's group, kind and names alone: enough to delete it. */
+  public Map<String, Object> reference(ReportSubject subject) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", name(subject));
+    if (!subject.namespace().isEmpty()) {
+      metadata.put("namespace", subject.namespace());
+    }
+    Map<String, Object> reference = new LinkedHashMap<>();
+    reference.put("apiVersion", flavor.apiVersion());
+    reference.put("kind", flavor.kind(subject.namespace()));
+    reference.put("metadata", metadata);
+    return reference;
+  }
+
   /** "deployment-notes-api": the kind keeps a Deployment's and a CronJob's reports apart. */
   static String name(ReportSubject subject) {
     String name = subject.kind().toLowerCase(Locale.ROOT) + "-" + subject.name();

@@ -16,6 +16,23 @@ public record ReportSubject(String apiVersion, String kind, String namespace, St
         text(metadata.get("name")), text(metadata.get("uid")));
   }
 
+  /**
+   * Whether a controller owns the object ({@code ownerReferences[].controller: true}, as a
+   * Deployment owns its ReplicaSets and their Pods): such an object is judged, and reported,
+   * through its owner.
+   */
+  public static boolean controlled(Map<?, ?> object) {
+    Map<?, ?> metadata = object.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
+    if (metadata.get("ownerReferences") instanceof java.util.List<?> owners) {
+      for (Object owner : owners) {
+        if (owner instanceof Map<?, ?> reference && Boolean.TRUE.equals(reference.get("controller"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static String text(Object value) {
     return value instanceof String s ? s : "";
   }

@@ -2,7 +2,6 @@ package dev.triage.reports;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Writes reports off the admission path: {@link #submit} only records the latest report for a
- * workload; a low-priority thread applies at most {@code perFlush} of them every {@code every},
- * and only while this replica leads. A slow or absent API server delays reports, never a review;
+ * Writes reports off the admission path: {@link #submit} and {@link #delete} only record the latest
+ * change for a workload's report; a low-priority thread applies at most {@code perFlush} of them
+ * every {@code every}, and only while this replica leads. A slow or absent API server delays reports, never a review;
  * a report it could not take stays queued until a newer one for the same workload replaces it.
  * Beyond {@code maxPending} workloads the oldest waiting report is dropped: the next scan writes
  * it again.
@@ -30,8 +29,9 @@ public final class ReportWriter implements AutoCloseable {
   private final BooleanSupplier leading;
   private final int perFlush;
   private final int maxPending;
-  private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
+  private final Map<String, Change> pending = new LinkedHashMap<>();
   private final AtomicLong written = new AtomicLong();
+  private final AtomicLong deleted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,11 +51,30 @@ public final class ReportWriter implements AutoCloseable {
   }
 
   /** Queues a report built by {@link ReportBuilder}; replaces any report still waiting for the same workload. */
-  public synchronized void submit(Map<String, Object> report) {
-    Map<?, ?> metadata = (Map<?, ?>) report.get("metadata");
-    String key = report.get("kind") + "/" + metadata.get("namespace") + "/" + metadata.get("name");
+  public void submit(Map<String, Object> report) {
+    queue(new Change(report, false));
+  }
+
+  /**
+   * Queues the removal of a workload's report, given by {@link ReportBuilder#reference}; replaces
+   * any report still waiting for it. A report that is not there is no failure.
+   */
+  public void delete(Map<String, Object> reference) {
+    queue(new Change(reference, true));
+  }
+
+  /** A report to apply, or (removal) the names of one to delete. */
+  private record Change(Map<String, Object> report, boolean removal) {
+    String key() {
+      Map<?, ?> metadata = (Map<?, ?>) report.get("metadata");
+      return report.get("kind") + "/" + metadata.get("namespace") + "/" + metadata.get("name");
+    }
+  }
+
+  private synchronized void queue(Change change) {
+    String key = change.key();
     pending.remove(key);
-    pending.put(key, report);
+    pending.put(key, change);
     while (pending.size() > maxPending) {
       Iterator<String> oldest = pending.keySet().iterator();
       oldest.next();
@@ -64,33 +83,46 @@ public final class ReportWriter implements AutoCloseable {
     }
   }
 
-  /** Reports applied, apply calls that failed, and reports dropped because too many waited. */
-  public record Counts(long written, long failed, long dropped, int pending) {}
+  /**
+   * Reports applied, reports deleted, calls that failed, changes dropped because too many waited,
+   * and changes waiting.
+   */
+  public record Counts(long written, long deleted, long failed, long dropped, int pending) {}
 
   public synchronized Counts counts() {
-    return new Counts(written.get(), failed.get(), dropped.get(), pending.size());
+    return new Counts(written.get(), deleted.get(), failed.get(), dropped.get(), pending.size());
+  }
+
+  /** Whether this replica writes (holds the Lease); the others only queue. */
+  public boolean leading() {
+    return leading.getAsBoolean();
   }
 
   private void flush() {
     if (!leading.getAsBoolean()) {
       return;
     }
-    List<Map.Entry<String, Map<String, Object>>> batch = new ArrayList<>();
+    List<Map.Entry<String, Change>> batch = new ArrayList<>();
     synchronized (this) {
-      Iterator<Map.Entry<String, Map<String, Object>>> it = pending.entrySet().iterator();
+      Iterator<Map.Entry<String, Change>> it = pending.entrySet().iterator();
       while (it.hasNext() && batch.size() < perFlush) {
-        Map.Entry<String, Map<String, Object>> next = it.next();
+        Map.Entry<String, Change> next = it.next();
         batch.add(Map.entry(next.getKey(), next.getValue()));
         it.remove();
       }
     }
-    for (Map.Entry<String, Map<String, Object>> entry : batch) {
+    for (Map.Entry<String, Change> entry : batch) {
       try {
         GenericKubernetesResource report =
-            client.getKubernetesSerialization().convertValue(entry.getValue(), GenericKubernetesResource.class);
-        client.resource(report).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-        written.incrementAndGet();
-      } catch (KubernetesClientException e) {
+            client.getKubernetesSerialization().convertValue(entry.getValue().report(), GenericKubernetesResource.class);
+        if (entry.getValue().removal()) {
+          client.resource(report).delete();
+          deleted.incrementAndGet();
+        } else {
+          client.resource(report).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          written.incrementAndGet();
+        }
+      } catch (RuntimeException e) { // KubernetesClientException mostly; any other must not stop the timer
         failed.incrementAndGet();
         synchronized (this) {
           pending.putIfAbsent(entry.getKey(), entry.getValue()); // unless a newer one came meanwhile

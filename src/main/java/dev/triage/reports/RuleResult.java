@@ -17,7 +17,7 @@ public record RuleResult(String policy, String rule, Outcome outcome, String mes
   public enum Outcome {
     PASS, FAIL, WARN, ERROR, SKIP;
 
-    String wire() {
+    public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
@@ -26,7 +26,7 @@ public record RuleResult(String policy, String rule, Outcome outcome, String mes
   public enum Source {
     ADMISSION, BACKGROUND;
 
-    String wire() {
+    public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }

@@ -3,9 +3,12 @@ package dev.triage.server;
 import dev.triage.admission.AdmissionRequest;
 import dev.triage.exceptions.Expiry;
 import dev.triage.exceptions.PolicyExceptions;
+import dev.triage.reports.ReportWriter;
+import dev.triage.reports.RuleResult;
 import dev.triage.rules.Decision;
 import dev.triage.rules.RuleSnapshot;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -17,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Triage's Prometheus metrics: admission requests and their latency, what each rule decided in
@@ -149,6 +154,42 @@ public final class Metrics {
   public void certificateExpiry(DoubleSupplier secondsLeft) {
     Gauge.builder("triage.certificate.expiry", secondsLeft, DoubleSupplier::getAsDouble).strongReference(true)
         .description("seconds until the serving certificate expires").baseUnit("seconds").register(registry);
+  }
+
+  /**
+   * Counts each rule result handed to the policy reports, by policy, result and source: the rate
+   * of new failures per rule. The backlog itself (what fails now) is the reports; a gauge here
+   * would only know the workloads this replica reviewed since it started.
+   */
+  void reported(List<RuleResult> results) {
+    for (RuleResult result : results) {
+      Counter.builder("triage.report.results")
+          .description("rule results handed to the policy reports, by policy, result and source")
+          .tags("policy", result.policy(), "result", result.outcome().wire(), "source", result.source().wire())
+          .register(registry).increment();
+    }
+  }
+
+  /** The report writer's counts, read at each scrape, and whether this replica is the one writing. */
+  public void reportWriter(ReportWriter writer, LongSupplier pruned) {
+    writerCounter("triage.reports.written", "reports applied to the API server", writer, c -> c.written());
+    writerCounter("triage.reports.deleted", "reports deleted with their workload", writer, c -> c.deleted());
+    writerCounter("triage.reports.failed", "report writes the API server did not take (retried)", writer,
+        c -> c.failed());
+    writerCounter("triage.reports.dropped", "queued report changes dropped because too many waited", writer,
+        c -> c.dropped());
+    FunctionCounter.builder("triage.reports.pruned", pruned, LongSupplier::getAsLong)
+        .description("reports deleted because their workload was gone").register(registry);
+    Gauge.builder("triage.reports.pending", writer, w -> w.counts().pending()).strongReference(true)
+        .description("report changes waiting to be written").register(registry);
+    Gauge.builder("triage.reports.leader", writer, w -> w.leading() ? 1 : 0).strongReference(true)
+        .description("1 while this replica holds the reports Lease and writes").register(registry);
+  }
+
+  private void writerCounter(String name, String description, ReportWriter writer,
+      ToDoubleFunction<ReportWriter.Counts> count) {
+    FunctionCounter.builder(name, writer, w -> count.applyAsDouble(w.counts())).description(description)
+        .register(registry);
   }
 
   /** The Prometheus text exposition of every metric. */

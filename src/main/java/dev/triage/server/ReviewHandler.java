@@ -4,11 +4,16 @@ import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.AdmissionResponse;
 import dev.triage.admission.BadReviewException;
 import dev.triage.admission.ReviewCodec;
+import dev.triage.reports.ReportSink;
+import dev.triage.reports.ReportSubject;
+import dev.triage.reports.Results;
+import dev.triage.reports.RuleResult;
 import dev.triage.rules.Decision;
 import dev.triage.rules.Engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,12 +25,20 @@ public final class ReviewHandler {
   private final DecisionLog log;
   private final Metrics metrics;
   private final Clock clock;
+  private final ReportSink reports;
 
-  public ReviewHandler(Engine engine, DecisionLog log, Metrics metrics, Clock clock) {
+  /** @param reports where each decided /validate review's rule results go (policy reports) */
+  public ReviewHandler(Engine engine, DecisionLog log, Metrics metrics, Clock clock, ReportSink reports) {
     this.engine = engine;
     this.log = log;
     this.metrics = metrics;
     this.clock = clock;
+    this.reports = reports;
+  }
+
+  /** A handler that writes no reports (warm-up, tests). */
+  public ReviewHandler(Engine engine, DecisionLog log, Metrics metrics, Clock clock) {
+    this(engine, log, metrics, clock, ReportSink.OFF);
   }
 
   /** A handler whose metrics nobody scrapes. */
@@ -81,7 +94,41 @@ public final class ReviewHandler {
     Map<String, String> outcomes = RuleOutcomes.of(decision);
     log.decided(endpoint, request, decision, outcomes, nanos);
     metrics.decided(endpoint, request, decision, outcomes, nanos);
-    return new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);
+    Reply reply = new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);
+    if (endpoint == Endpoint.VALIDATE) {
+      report(request, decision);
+    }
+    return reply;
+  }
+
+  /**
+   * Hands the workload's names and its rules' results to the reports; the sink only queues. Not for
+   * a dry run (nothing is stored), a subresource, a denial (nothing was created or changed), or an
+   * object a controller owns (a Deployment's Pods: the owner's report speaks for them).
+   * A DELETE removes the workload's report, as does an update no rule applies to any longer.
+   */
+  private void report(AdmissionRequest request, Decision decision) {
+    if (request.dryRun() || !request.subResource().isEmpty() || !decision.response().allowed()) {
+      return;
+    }
+    if (ReportSubject.controlled(request.subject())) {
+      return;
+    }
+    ReportSubject subject = ReportSubject.of(request.subject());
+    if (subject.namespace().isEmpty() && !request.namespace().isEmpty()) {
+      subject = new ReportSubject(subject.apiVersion(), subject.kind(), request.namespace(), subject.name(),
+          subject.uid());
+    }
+    if (subject.kind().isEmpty() || subject.name().isEmpty()) {
+      return;
+    }
+    List<RuleResult> results = Results.of(decision.results(), RuleResult.Source.ADMISSION, clock.instant());
+    if (request.operation().equals("DELETE") || results.isEmpty() && request.operation().equals("UPDATE")) {
+      reports.deleted(subject);
+    } else if (!results.isEmpty()) {
+      reports.admitted(subject, results);
+      metrics.reported(results);
+    }
   }
 
   /**

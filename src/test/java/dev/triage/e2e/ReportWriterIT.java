@@ -52,7 +52,7 @@ class ReportWriterIT {
         }
         await(() -> leader.counts().written() == 5, "the leader writes all five");
         assertEquals(5, kubectl.run("get", "reports", "-n", "ward", "-o", "name").out().strip().split("\n").length);
-        assertEquals(new ReportWriter.Counts(0, 0, 0, 5), follower.counts(), "the follower writes nothing");
+        assertEquals(new ReportWriter.Counts(0, 0, 0, 0, 5), follower.counts(), "the follower writes nothing");
 
         leaderLease.close();
         await(() -> follower.counts().written() == 5, "the other replica takes the Lease and writes its queue");

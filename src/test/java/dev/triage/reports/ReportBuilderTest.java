@@ -131,4 +131,14 @@ class ReportBuilderTest {
     assertTrue(a.startsWith("cronjob-nnn"), a);
     assertFalse(a.equals(b));
   }
+
+  @Test
+  void aReferenceNamesTheReportAsBuiltAndNothingElse() {
+    ReportSubject subject = new ReportSubject("apps/v1", "Deployment", "clinical", "notes-api", "1");
+    Map<String, Object> built = new ReportBuilder(ReportFlavor.OPENREPORTS).build(subject, List.of());
+    assertEquals(Map.of("apiVersion", "openreports.io/v1alpha1", "kind", "Report",
+        "metadata", Map.of("name", "deployment-notes-api", "namespace", "clinical")),
+        new ReportBuilder(ReportFlavor.OPENREPORTS).reference(subject));
+    assertEquals(((Map<?, ?>) built.get("metadata")).get("name"), "deployment-notes-api");
+  }
 }

@@ -46,6 +46,12 @@ class DashboardTest {
               new dev.triage.yaml.Position(1, 1), List.of(), null, "a batch job", clock.instant().plusSeconds(86_400),
               "tomorrow", "", ""))), new dev.triage.exceptions.Expiry(clock));
       server.metrics.reloaded(false);
+      // A writer that never leads never calls the API server: only its counts are read.
+      server.metrics.reportWriter(new dev.triage.reports.ReportWriter(null, () -> false, java.time.Duration.ofHours(1),
+          1, 1), () -> 0);
+      server.metrics.reported(List.of(new dev.triage.reports.RuleResult("require-pdb", "",
+          dev.triage.reports.RuleResult.Outcome.FAIL, "no PDB", "dry-run", dev.triage.reports.RuleResult.Source.ADMISSION,
+          clock.instant(), "")));
       server.post(server.client(HttpClient.Version.HTTP_1_1), "/validate", "application/json",
           Reviews.bytes(Reviews.pod(Reviews.uid(), "[{\"name\":\"app\",\"image\":\"busybox\"}]", "{}")));
       String scrape = server.metrics.scrape();

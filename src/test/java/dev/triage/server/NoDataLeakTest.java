@@ -6,11 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triage.admission.ReviewCodec;
+import dev.triage.cluster.StaticClusterView;
+import dev.triage.reports.ReportBuilder;
+import dev.triage.reports.ReportFlavor;
+import dev.triage.reports.ReportSink;
+import dev.triage.reports.ReportSubject;
+import dev.triage.reports.RuleResult;
+import dev.triage.rules.CelEnvironment;
+import dev.triage.rules.Engine;
+import dev.triage.rules.RuleCompiler;
+import dev.triage.rules.RuleFiles;
+import dev.triage.rules.RuleSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +85,52 @@ class NoDataLeakTest {
       assertTrue(seen.get(1).contains("secret-mutation"), "the mutation did fail too: " + seen.get(1));
     }
     for (String text : seen) {
+      for (String secret : SECRETS) {
+        assertFalse(text.contains(secret), "leaked " + secret + " in:\n" + text);
+      }
+    }
+  }
+
+  /**
+   * In a dry-run namespace the same request is admitted, so its rules' results become a policy
+   * report, in both groups; neither report, the metrics nor the log repeats a value of it.
+   */
+  @Test
+  void policyReportsOfAnAdmittedRequestHoldOnlyNamesAndRuleMessages() throws Exception {
+    RuleSnapshot rules = RuleFiles.load(Path.of("src/test/resources/leak-rules"), new RuleCompiler(new CelEnvironment()));
+    Map<String, Object> clinical = Map.of("apiVersion", "v1", "kind", "Namespace",
+        "metadata", Map.of("name", "clinical", "labels", Map.of("triage.dev/mode", "dry-run")));
+    Clock clock = Clock.systemUTC();
+    List<Map<String, Object>> reports = new ArrayList<>();
+    ReportSink sink = new ReportSink() {
+      @Override
+      public void admitted(ReportSubject subject, List<RuleResult> results) {
+        for (ReportFlavor flavor : ReportFlavor.values()) {
+          reports.add(new ReportBuilder(flavor).build(subject, results));
+        }
+      }
+
+      @Override
+      public void deleted(ReportSubject subject) {
+        reports.add(new ReportBuilder(ReportFlavor.OPENREPORTS).reference(subject));
+      }
+    };
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    Metrics metrics = new Metrics();
+    ReviewHandler handler = new ReviewHandler(
+        new Engine(() -> rules, new StaticClusterView(List.of(clinical), "default"), clock),
+        new DecisionLog(new PrintStream(logs, true, StandardCharsets.UTF_8), clock), metrics, clock, sink);
+
+    handler.decide(Endpoint.VALIDATE, ReviewCodec.parse(bytes(pod(uid()))), Duration.ofSeconds(10));
+    handler.decide(Endpoint.VALIDATE, ReviewCodec.parse(bytes(pod(uid()).replace("\"CREATE\"", "\"DELETE\"")
+        .replace("\"object\":", "\"oldObject\":"))), Duration.ofSeconds(10));
+
+    assertEquals(3, reports.size(), "two reports of the create, the removal of the delete: " + reports);
+    String written = new ObjectMapper().writeValueAsString(reports);
+    assertTrue(written.contains("\"result\":\"error\"") || written.contains("\"result\":\"fail\""),
+        "the rules did fail on the secret values: " + written);
+    assertTrue(written.contains("\"name\":\"pod-ehr\""), "named after the Pod: " + written);
+    for (String text : List.of(written, metrics.scrape(), logs.toString(StandardCharsets.UTF_8))) {
       for (String secret : SECRETS) {
         assertFalse(text.contains(secret), "leaked " + secret + " in:\n" + text);
       }
