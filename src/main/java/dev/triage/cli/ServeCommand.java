@@ -374,7 +374,13 @@ final class ServeCommand implements Callable<Integer> {
     Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
     excluded.add(ScanUser.namespace(scanAs));
     BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
-        reports.writer()::submit,
+        report -> {
+          try {
+            reports.writer().submitWhenRoom(report);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the scan is stopping
+          }
+        },
         new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
             reports.flavor()), clock);
     workloads.start(scan);
@@ -404,9 +410,9 @@ final class ServeCommand implements Callable<Integer> {
       ReportWriter writer, ReportPruner pruner, ReportSink sink) implements AutoCloseable {
     /**
      * Changes queued beyond this many workloads drop the oldest: a later review or scan rewrites it.
-     * A scan of a large cluster queues faster than the writer applies.
+     * Small enough for the heap (a report is a few KiB); the scan waits for room at half of it.
      */
-    private static final int MAX_PENDING = 50_000;
+    private static final int MAX_PENDING = 4_000;
     private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
 
     static ReportOutput start(Path kubeconfig, ReportFlavor flavor, String namespace, String identity,

@@ -40,10 +40,12 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
   private static final ResourceDefinitionContext NAMESPACES = context("", "v1", "namespaces", "Namespace", false);
 
   private final KubernetesClient client;
-  private final ResourceDefinitionContext budgetsContext;
+  /** Null until the API server has said which PodDisruptionBudget version it serves. */
+  private volatile ResourceDefinitionContext budgetsContext;
   private final Map<String, Map<String, Object>> namespaces = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Map<String, Object>>> budgets = new ConcurrentHashMap<>();
-  private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+  private final List<SharedIndexInformer<GenericKubernetesResource>> informers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "triage-cluster-view");
     thread.setDaemon(true);
@@ -53,19 +55,29 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
 
   private LiveClusterView(KubernetesClient client) {
     this.client = client;
-    this.budgetsContext = context("policy", budgetsVersion(client), "poddisruptionbudgets", "PodDisruptionBudget",
-        true);
   }
 
-  /** policy/v1 from Kubernetes 1.21, policy/v1beta1 before; v1 when the API server cannot say. */
-  private static String budgetsVersion(KubernetesClient client) {
+  /**
+   * Starts watching PodDisruptionBudgets once the API server says which version it serves:
+   * policy/v1 from Kubernetes 1.21, policy/v1beta1 before. Asked again every second until it
+   * answers, so a slow first answer (a loaded API server) only delays readiness.
+   */
+  private void informBudgetsOnceKnown() {
+    if (budgetsContext != null) {
+      return;
+    }
+    String version;
     try {
-      return client.supports("policy/v1", "PodDisruptionBudget") ? "v1" : "v1beta1";
+      version = client.supports("policy/v1", "PodDisruptionBudget") ? "v1" : "v1beta1";
     } catch (KubernetesClientException e) {
       LOG.log(Level.WARNING, "cannot ask the API server which PodDisruptionBudget version it serves ({0});"
-          + " watching policy/v1", describe(e));
-      return "v1";
+          + " asking again", describe(e));
+      return;
     }
+    ResourceDefinitionContext context = context("policy", version, "poddisruptionbudgets", "PodDisruptionBudget",
+        true);
+    inform(context, this::putBudget, this::removeBudget).start();
+    budgetsContext = context;
   }
 
   /**
@@ -88,16 +100,18 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
    */
   public static LiveClusterView start(KubernetesClient client) {
     LiveClusterView view = new LiveClusterView(client);
-    view.inform(NAMESPACES, view::putNamespace, view::removeNamespace);
-    view.inform(view.budgetsContext, view::putBudget, view::removeBudget);
-    view.informers.forEach(SharedIndexInformer::start);
-    view.watchdog.scheduleWithFixedDelay(view::checkWatches, 1, 1, TimeUnit.SECONDS);
+    view.inform(NAMESPACES, view::putNamespace, view::removeNamespace).start();
+    view.watchdog.execute(view::informBudgetsOnceKnown);
+    view.watchdog.scheduleWithFixedDelay(() -> {
+      view.informBudgetsOnceKnown();
+      view.checkWatches();
+    }, 1, 1, TimeUnit.SECONDS);
     return view;
   }
 
   /** Both caches hold the API server's first full list. */
   public boolean synced() {
-    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return budgetsContext != null && informers.stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
   /** A watch is down: the cache serves what it last saw. */
@@ -123,9 +137,13 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
    */
   @Override
   public ClusterView refreshed(String namespace) {
+    ResourceDefinitionContext budgetsNow = budgetsContext;
+    if (budgetsNow == null) {
+      return this; // not synced, so not serving yet
+    }
     try {
       List<Map<String, Object>> live = new ArrayList<>();
-      for (GenericKubernetesResource budget : client.genericKubernetesResources(budgetsContext)
+      for (GenericKubernetesResource budget : client.genericKubernetesResources(budgetsNow)
           .inNamespace(namespace).list().getItems()) {
         live.add(plain(budget));
       }
@@ -170,8 +188,8 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
     }
   }
 
-  private void inform(ResourceDefinitionContext context, Consumer<Map<String, Object>> put,
-      Consumer<Map<String, Object>> remove) {
+  private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext context,
+      Consumer<Map<String, Object>> put, Consumer<Map<String, Object>> remove) {
     SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context)
         .inAnyNamespace().runnableInformer(0);
     // Keep trying whatever the API server answers (unreachable, RBAC not yet granted): the view
@@ -197,6 +215,7 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
       }
     });
     informers.add(informer);
+    return informer;
   }
 
   private void putNamespace(Map<String, Object> namespace) {

@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
  * every {@code every}, and only while this replica leads. A slow or absent API server delays reports, never a review;
  * a report it could not take stays queued until a newer one for the same workload replaces it.
  * Beyond {@code maxPending} workloads the oldest waiting report is dropped: the next scan writes
- * it again.
+ * it again. The background scan, which could queue far faster than the API server should be
+ * written to, waits instead ({@link #submitWhenRoom}) and leaves half of the queue to admission.
  */
 public final class ReportWriter implements AutoCloseable {
   private static final String FIELD_MANAGER = "triage";
@@ -53,6 +54,19 @@ public final class ReportWriter implements AutoCloseable {
   /** Queues a report built by {@link ReportBuilder}; replaces any report still waiting for the same workload. */
   public void submit(Map<String, Object> report) {
     queue(new Change(report, false));
+  }
+
+  /**
+   * Like {@link #submit}, but first waits while half of {@code maxPending} reports are waiting:
+   * how the background scan keeps pace with the writer, and leaves room for admission's reports.
+   */
+  public void submitWhenRoom(Map<String, Object> report) throws InterruptedException {
+    synchronized (this) {
+      while (pending.size() >= maxPending / 2) {
+        wait(1_000);
+      }
+    }
+    submit(report);
   }
 
   /**
@@ -110,6 +124,7 @@ public final class ReportWriter implements AutoCloseable {
         batch.add(Map.entry(next.getKey(), next.getValue()));
         it.remove();
       }
+      notifyAll();
     }
     for (Map.Entry<String, Change> entry : batch) {
       try {
