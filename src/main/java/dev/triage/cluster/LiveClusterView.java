@@ -1,7 +1,6 @@
 package dev.triage.cluster;
 
 import dev.triage.admission.AdmissionRequest;
-import dev.triage.admission.JsonValues;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -11,9 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,11 +142,11 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
       List<Map<String, Object>> live = new ArrayList<>();
       for (GenericKubernetesResource budget : client.genericKubernetesResources(budgetsNow)
           .inNamespace(namespace).list().getItems()) {
-        live.add(plain(budget));
+        live.add(PlainObjects.of(client, budget));
       }
       GenericKubernetesResource namespaceObject = client.genericKubernetesResources(NAMESPACES)
           .withName(namespace).get();
-      Map<String, Object> liveNamespace = namespaceObject == null ? null : plain(namespaceObject);
+      Map<String, Object> liveNamespace = namespaceObject == null ? null : PlainObjects.of(client, namespaceObject);
       return new ClusterView() {
         @Override
         public Optional<Map<String, Object>> namespace(String name) {
@@ -201,17 +198,17 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(GenericKubernetesResource object) {
-        put.accept(plain(object));
+        put.accept(PlainObjects.of(client, object));
       }
 
       @Override
       public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-        put.accept(plain(after));
+        put.accept(PlainObjects.of(client, after));
       }
 
       @Override
       public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
-        remove.accept(plain(object));
+        remove.accept(PlainObjects.of(client, object));
       }
     });
     informers.add(informer);
@@ -235,18 +232,6 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
       inNamespace.remove(name(budget));
       return inNamespace.isEmpty() ? null : inNamespace;
     });
-  }
-
-  /** The object as rules see every object: the maps, lists, longs and strings of its JSON. */
-  private Map<String, Object> plain(GenericKubernetesResource resource) {
-    String json = client.getKubernetesSerialization().asJson(resource);
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) JsonValues.read(json.getBytes(StandardCharsets.UTF_8));
-      return map;
-    } catch (IOException e) {
-      throw new IllegalStateException("the API server sent an object that is not JSON", e);
-    }
   }
 
   /** An API error's status and kind, never an object or a message body from the server. */

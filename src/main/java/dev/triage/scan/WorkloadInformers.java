@@ -1,6 +1,6 @@
 package dev.triage.scan;
 
-import dev.triage.admission.JsonValues;
+import dev.triage.cluster.PlainObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,9 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +61,7 @@ public final class WorkloadInformers implements AutoCloseable {
     for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
       for (GenericKubernetesResource object : informer.getStore().list()) {
         if (!ownedByController(object)) {
-          all.add(plain(object));
+          all.add(PlainObjects.of(client, object));
         }
       }
     }
@@ -88,7 +86,7 @@ public final class WorkloadInformers implements AutoCloseable {
       @Override
       public void onAdd(GenericKubernetesResource object) {
         if (!ownedByController(object)) {
-          scan.changed(plain(object));
+          scan.changed(PlainObjects.of(client, object));
         }
       }
 
@@ -98,7 +96,7 @@ public final class WorkloadInformers implements AutoCloseable {
         if (ownedByController(after)) {
           scan.removed(names(after));
         } else if (!judgedAlike(before, after)) {
-          scan.changed(plain(after));
+          scan.changed(PlainObjects.of(client, after));
         }
       }
 
@@ -151,18 +149,6 @@ public final class WorkloadInformers implements AutoCloseable {
       version = "v1";
     }
     return kind("batch", version, "cronjobs", "CronJob");
-  }
-
-  /** The object as rules see every object: the maps, lists, longs and strings of its JSON. */
-  private Map<String, Object> plain(GenericKubernetesResource resource) {
-    String json = client.getKubernetesSerialization().asJson(resource);
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) JsonValues.read(json.getBytes(StandardCharsets.UTF_8));
-      return map;
-    } catch (IOException e) {
-      throw new IllegalStateException("the API server sent an object that is not JSON", e);
-    }
   }
 
   private static ResourceDefinitionContext kind(String group, String version, String plural, String kind) {
