@@ -189,6 +189,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "how often waiting reports are written (default: ${DEFAULT-VALUE})")
   Duration reportInterval;
 
+  @Option(names = "--exit-when-ready",
+      description = "start, warm up and stop once ready: how an image build records the class-data or AOT archive"
+          + " of a replica's start")
+  boolean exitWhenReady;
+
   @Spec
   CommandSpec spec;
 
@@ -353,6 +358,9 @@ final class ServeCommand implements Callable<Integer> {
       serveLog.stopped();
       stopped.countDown();
     }, "triage-shutdown"));
+    if (exitWhenReady) {
+      System.exit(0); // through the shutdown hook, as a stopped replica
+    }
     stopped.await();
     return 0;
   }
