@@ -328,7 +328,7 @@ final class ServeCommand implements Callable<Integer> {
     warm.beforeReady(snapshot);
     serving.set(snapshot);
     watched.watch(reloadInterval);
-    AutoCloseable scan = startBackgroundScan(live, serving::get, reportOutput, clock);
+    AutoCloseable scan = startBackgroundScan(live, serving::get, reportOutput, metrics, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Not ready first; keep answering (each answer closing its connection) while endpoints
@@ -372,7 +372,7 @@ final class ServeCommand implements Callable<Integer> {
    * lists. Returns what stops it, or nothing when there is no cluster, no reports or the scan is off.
    */
   private AutoCloseable startBackgroundScan(LiveClusterView live, Supplier<RuleSnapshot> rules,
-      ReportOutput reports, Clock clock) {
+      ReportOutput reports, Metrics metrics, Clock clock) {
     if (live == null || reports == null || scanInterval.isZero()) {
       return () -> { };
     }
@@ -391,6 +391,7 @@ final class ServeCommand implements Callable<Integer> {
         },
         new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
             reports.flavor()), clock);
+    metrics.backgroundScan(scan::counts);
     workloads.start(scan);
     BooleanSupplier leading = reports.lease();
     scan.start(() -> live.synced() && workloads.synced() && leading.getAsBoolean());

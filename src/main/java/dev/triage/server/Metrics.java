@@ -186,6 +186,17 @@ public final class Metrics {
         .description("1 while this replica holds the reports Lease and writes").register(registry);
   }
 
+  /** What the background scan has done: workloads reviewed, skipped (the rules or the writer failed), waiting. */
+  public void backgroundScan(java.util.function.Supplier<dev.triage.scan.BackgroundScan.Counts> counts) {
+    FunctionCounter.builder("triage.scan.workloads", counts, c -> c.get().scanned())
+        .description("workloads the background scan reviewed").register(registry);
+    FunctionCounter.builder("triage.scan.skipped", counts, c -> c.get().failed())
+        .description("workloads the background scan skipped because the rules or the report writer failed on them")
+        .register(registry);
+    Gauge.builder("triage.scan.pending", counts, c -> c.get().pending()).strongReference(true)
+        .description("workloads waiting for the background scan").register(registry);
+  }
+
   private void writerCounter(String name, String description, ReportWriter writer,
       ToDoubleFunction<ReportWriter.Counts> count) {
     FunctionCounter.builder(name, writer, w -> count.applyAsDouble(w.counts())).description(description)

@@ -171,6 +171,28 @@ class BackgroundScanTest {
   }
 
   @Test
+  void metricsSayWhatTheScanReviewedSkippedAndHasLeft() throws Exception {
+    stored.add(deployment("notes-api", 3));
+    stored.add(deployment("single", 1));
+    stored.add(deployment("refused", 1));
+    BackgroundScan scan = scan(report -> {
+      if (String.valueOf(report.get("metadata")).contains("refused")) {
+        throw new IllegalStateException("the writer failed");
+      }
+    });
+    dev.triage.server.Metrics metrics = new dev.triage.server.Metrics();
+    metrics.backgroundScan(scan::counts);
+    scan.changed(deployment("waiting", 1));
+    assertTrue(metrics.scrape().contains("\ntriage_scan_pending 1.0\n"), metrics.scrape());
+
+    scan.scanPending();
+    String scrape = metrics.scrape();
+    assertTrue(scrape.contains("\ntriage_scan_workloads_total 3.0\n"), scrape);
+    assertTrue(scrape.contains("\ntriage_scan_skipped_total 1.0\n"), scrape);
+    assertTrue(scrape.contains("\ntriage_scan_pending 0.0\n"), scrape);
+  }
+
+  @Test
   void everythingIsScannedAgainWhenTheRulesChangeAndEveryIntervalButNotOtherwise() throws Exception {
     stored.add(deployment("notes-api", 3));
     stored.add(deployment("single", 1));
