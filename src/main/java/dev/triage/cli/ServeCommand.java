@@ -392,6 +392,7 @@ final class ServeCommand implements Callable<Integer> {
         new BackgroundScan.Settings(scanInterval, scanCpu / 100.0, Duration.ofSeconds(10), ScanUser.of(scanAs),
             reports.flavor()), clock);
     metrics.backgroundScan(scan::counts);
+    live.onNamespaceChange(scan::namespaceChanged);
     workloads.start(scan);
     BooleanSupplier leading = reports.lease();
     scan.start(() -> live.synced() && workloads.synced() && leading.getAsBoolean());

@@ -49,6 +49,7 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
     return thread;
   });
   private volatile boolean stale;
+  private final List<Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private LiveClusterView(KubernetesClient client) {
     this.client = client;
@@ -215,8 +216,21 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
     return informer;
   }
 
+  /**
+   * Tells {@code listener} the name of each namespace whose object or PodDisruptionBudgets changed
+   * in the cache (after the change), on an informer's thread: what the background scan rescans.
+   */
+  public void onNamespaceChange(Consumer<String> listener) {
+    changeListeners.add(listener);
+  }
+
+  private void changed(String namespace) {
+    changeListeners.forEach(listener -> listener.accept(namespace));
+  }
+
   private void putNamespace(Map<String, Object> namespace) {
     namespaces.put(name(namespace), namespace);
+    changed(name(namespace));
   }
 
   private void removeNamespace(Map<String, Object> namespace) {
@@ -225,6 +239,7 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
 
   private void putBudget(Map<String, Object> budget) {
     budgets.computeIfAbsent(namespaceOf(budget), k -> new ConcurrentHashMap<>()).put(name(budget), budget);
+    changed(namespaceOf(budget));
   }
 
   private void removeBudget(Map<String, Object> budget) {
@@ -232,6 +247,7 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
       inNamespace.remove(name(budget));
       return inNamespace.isEmpty() ? null : inNamespace;
     });
+    changed(namespaceOf(budget));
   }
 
   /** An API error's status and kind, never an object or a message body from the server. */

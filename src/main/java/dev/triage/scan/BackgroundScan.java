@@ -104,6 +104,18 @@ public final class BackgroundScan implements AutoCloseable {
     }
   }
 
+  /**
+   * A namespace's labels (its mode) or its PodDisruptionBudgets changed: its workloads are scanned
+   * again, so a team that adds the missing PDB sees its report pass without waiting for the interval.
+   */
+  public void namespaceChanged(String namespace) {
+    for (Map<String, Object> object : stored.get()) {
+      if (namespace.equals(namespace(object))) {
+        changed(object);
+      }
+    }
+  }
+
   /** A workload was deleted: its report goes with it (it is the report's owner). */
   public void removed(Map<String, Object> object) {
     pending.remove(Workloads.key(object));

@@ -171,6 +171,24 @@ class BackgroundScanTest {
   }
 
   @Test
+  void aChangeToANamespaceOrItsBudgetsRescansItsWorkloadsAlone() throws Exception {
+    stored.add(deployment("notes-api", 3));
+    Map<String, Object> elsewhere = deployment("billing", 1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metadata = (Map<String, Object>) elsewhere.get("metadata");
+    metadata.put("namespace", "billing");
+    stored.add(elsewhere);
+    BackgroundScan scan = scan();
+    scan.scanPending();
+    reports.clear();
+
+    scan.namespaceChanged("clinical");
+    assertEquals(1, scan.scanPending(), "a PodDisruptionBudget added in clinical: its workloads again, at once");
+    assertEquals(List.of("deployment-notes-api"), reports.stream()
+        .map(r -> String.valueOf(((Map<?, ?>) r.get("metadata")).get("name"))).toList());
+  }
+
+  @Test
   void metricsSayWhatTheScanReviewedSkippedAndHasLeft() throws Exception {
     stored.add(deployment("notes-api", 3));
     stored.add(deployment("single", 1));
