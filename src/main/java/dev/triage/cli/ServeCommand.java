@@ -376,12 +376,11 @@ final class ServeCommand implements Callable<Integer> {
     if (live == null || reports == null || scanInterval.isZero()) {
       return () -> { };
     }
-    Config config = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig.toFile());
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    WorkloadInformers workloads = new WorkloadInformers(client);
+    // The reports' client: ordinary timeouts, unlike the cluster view's live reads.
+    WorkloadInformers workloads = new WorkloadInformers(reports.client());
     Set<String> excluded = new HashSet<>(scanExcludedNamespaces);
     excluded.add(ScanUser.namespace(scanAs));
-    BackgroundScan scan = BackgroundScan.of(workloads::stored, new ReviewedNamespaces(excluded, live), rules, live,
+    BackgroundScan scan = BackgroundScan.of(workloads, new ReviewedNamespaces(excluded, live), rules, live,
         report -> {
           try {
             reports.writer().submitWhenRoom(report);
@@ -399,7 +398,6 @@ final class ServeCommand implements Callable<Integer> {
     return () -> {
       scan.close();
       workloads.close();
-      client.close();
     };
   }
 

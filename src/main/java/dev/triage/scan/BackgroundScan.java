@@ -8,10 +8,11 @@ import dev.triage.rules.RuleSnapshot;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -47,7 +48,7 @@ public final class BackgroundScan implements AutoCloseable {
   /** Objects reviewed, and objects skipped because the rules or the sink failed on them. */
   public record Counts(long scanned, long failed, int pending) {}
 
-  private final Supplier<? extends Collection<Map<String, Object>>> stored;
+  private final StoredWorkloads stored;
   private final Supplier<RuleSnapshot> rules;
   private final Predicate<String> namespaces;
   private final WorkloadReview review;
@@ -56,6 +57,7 @@ public final class BackgroundScan implements AutoCloseable {
   private final double cpuShare;
   private final LongSupplier nanoTime;
   private final PendingObjects pending = new PendingObjects();
+  private final Set<String> changedNamespaces = ConcurrentHashMap.newKeySet();
   private final AtomicLong scanned = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private RuleSnapshot lastRules;
@@ -66,7 +68,7 @@ public final class BackgroundScan implements AutoCloseable {
   private long passFailed;
   private Thread worker;
 
-  BackgroundScan(Supplier<? extends Collection<Map<String, Object>>> stored, Supplier<RuleSnapshot> rules,
+  BackgroundScan(StoredWorkloads stored, Supplier<RuleSnapshot> rules,
       Predicate<String> namespaces, WorkloadReview review, Consumer<Map<String, Object>> sink, Duration interval, double cpuShare,
       LongSupplier nanoTime) {
     this.stored = stored;
@@ -84,7 +86,7 @@ public final class BackgroundScan implements AutoCloseable {
    * {@code namespaces} admission reviews, with the rules admission serves and the cluster view it
    * reads, handing each report to {@code sink}.
    */
-  public static BackgroundScan of(Supplier<? extends Collection<Map<String, Object>>> stored,
+  public static BackgroundScan of(StoredWorkloads stored,
       Predicate<String> namespaces, Supplier<RuleSnapshot> rules, ClusterView cluster,
       Consumer<Map<String, Object>> sink, Settings settings, Clock clock) {
     Engine engine = new Engine(rules, new CachedOnly(cluster), clock);
@@ -107,13 +109,11 @@ public final class BackgroundScan implements AutoCloseable {
   /**
    * A namespace's labels (its mode) or its PodDisruptionBudgets changed: its workloads are scanned
    * again, so a team that adds the missing PDB sees its report pass without waiting for the interval.
+   * Only noted here, on the informer's thread; the scan's thread picks the workloads, once however
+   * many changes came meanwhile.
    */
   public void namespaceChanged(String namespace) {
-    for (Map<String, Object> object : stored.get()) {
-      if (namespace.equals(namespace(object))) {
-        changed(object);
-      }
-    }
+    changedNamespaces.add(namespace);
   }
 
   /** A workload was deleted: its report goes with it (it is the report's owner). */
@@ -205,6 +205,11 @@ public final class BackgroundScan implements AutoCloseable {
     } else if (intervalNanos > 0 && nanoTime.getAsLong() - nextFullScan >= 0 && pending.size() == 0) {
       queueAll();
     }
+    for (var it = changedNamespaces.iterator(); it.hasNext(); ) {
+      String namespace = it.next();
+      it.remove();
+      stored.in(namespace).forEach(this::changed);
+    }
   }
 
   private void queueAll() {
@@ -216,7 +221,8 @@ public final class BackgroundScan implements AutoCloseable {
       passScanned = scanned.get();
       passFailed = failed.get();
     }
-    for (Map<String, Object> object : stored.get()) {
+    changedNamespaces.clear(); // all of them again
+    for (Map<String, Object> object : stored.all()) {
       changed(object);
     }
   }
@@ -226,7 +232,7 @@ public final class BackgroundScan implements AutoCloseable {
    * stops the scan: an object the rules or the sink fail on is logged by name and skipped.
    */
   private boolean scan(Map<String, Object> object) {
-    if (!namespaces.test(namespace(object))) {
+    if (!namespaces.test(Workloads.namespace(object))) {
       return false;
     }
     try {
@@ -237,11 +243,6 @@ public final class BackgroundScan implements AutoCloseable {
       LOG.log(Level.WARNING, "background scan skipped {0}: {1}", Workloads.key(object), e.getClass().getSimpleName());
     }
     return true;
-  }
-
-  private static String namespace(Map<String, Object> object) {
-    return object.get("metadata") instanceof Map<?, ?> metadata && metadata.get("namespace") instanceof String name
-        ? name : "";
   }
 
   /**

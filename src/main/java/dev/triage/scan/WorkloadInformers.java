@@ -19,7 +19,7 @@ import java.util.Objects;
  * pod-bearing kinds, telling a {@link BackgroundScan} of each addition, change and deletion, and
  * answering it with everything they hold for a full scan.
  */
-public final class WorkloadInformers implements AutoCloseable {
+public final class WorkloadInformers implements StoredWorkloads, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WorkloadInformers.class.getName());
   static final List<ResourceDefinitionContext> KINDS = List.of(
       kind("apps", "v1", "deployments", "Deployment"),
@@ -56,16 +56,28 @@ public final class WorkloadInformers implements AutoCloseable {
   }
 
   /** Every workload the informers hold, as rules see objects. */
-  public List<Map<String, Object>> stored() {
-    List<Map<String, Object>> all = new ArrayList<>();
+  @Override
+  public List<Map<String, Object>> all() {
+    return held(null);
+  }
+
+  /** One namespace's workloads, picked before they are turned into maps. */
+  @Override
+  public List<Map<String, Object>> in(String namespace) {
+    return held(namespace);
+  }
+
+  private List<Map<String, Object>> held(String namespace) {
+    List<Map<String, Object>> held = new ArrayList<>();
     for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
       for (GenericKubernetesResource object : informer.getStore().list()) {
-        if (!ownedByController(object)) {
-          all.add(PlainObjects.of(client, object));
+        if ((namespace == null || namespace.equals(object.getMetadata().getNamespace()))
+            && !ownedByController(object)) {
+          held.add(PlainObjects.of(client, object));
         }
       }
     }
-    return all;
+    return held;
   }
 
   @Override

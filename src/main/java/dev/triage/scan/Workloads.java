@@ -29,6 +29,11 @@ final class Workloads {
     return text(object.get("kind")) + "/" + text(metadata.get("namespace")) + "/" + text(metadata.get("name"));
   }
 
+  /** The object's namespace; "" for a cluster-scoped one. */
+  static String namespace(Map<?, ?> object) {
+    return text(metadata(object).get("namespace"));
+  }
+
   private static Map<?, ?> metadata(Map<?, ?> object) {
     return object.get("metadata") instanceof Map<?, ?> metadata ? metadata : Map.of();
   }
