@@ -23,6 +23,11 @@ public enum ReportFlavor {
     return apiVersion;
   }
 
+  /** The namespaced kind, then the cluster-scoped one. */
+  public java.util.List<String> kinds() {
+    return java.util.List.of(namespacedKind, clusterKind);
+  }
+
   /** The kind of the report for an object in {@code namespace} ("" for a cluster-scoped object). */
   public String kind(String namespace) {
     return namespace.isEmpty() ? clusterKind : namespacedKind;

@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,12 +33,7 @@ public final class ReportPruner implements AutoCloseable {
   private final AtomicLong pruned = new AtomicLong();
   private final long listEveryNanos;
   private long listed = Long.MIN_VALUE;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "triage-report-pruner");
-    thread.setDaemon(true);
-    thread.setPriority(Thread.MIN_PRIORITY);
-    return thread;
-  });
+  private final ScheduledExecutorService timer = ReportWriter.lowPriorityTimer("triage-report-pruner");
 
   public ReportPruner(KubernetesClient client, ReportFlavor flavor, BooleanSupplier leading, Duration every,
       int perCheck) {
@@ -68,8 +62,8 @@ public final class ReportPruner implements AutoCloseable {
           return;
         }
         listed = now;
-        for (String namespace : List.of("x", "")) { // the namespaced kind, then the cluster one
-          toCheck.addAll(client.genericKubernetesResources(flavor.apiVersion(), flavor.kind(namespace))
+        for (String kind : flavor.kinds()) {
+          toCheck.addAll(client.genericKubernetesResources(flavor.apiVersion(), kind)
               .inAnyNamespace().withLabel(ReportBuilder.MANAGED_BY, "triage").list().getItems());
         }
         return;

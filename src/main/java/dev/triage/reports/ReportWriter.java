@@ -35,12 +35,7 @@ public final class ReportWriter implements AutoCloseable {
   private final AtomicLong deleted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "triage-report-writer");
-    thread.setDaemon(true);
-    thread.setPriority(Thread.MIN_PRIORITY);
-    return thread;
-  });
+  private final ScheduledExecutorService timer = lowPriorityTimer("triage-report-writer");
 
   public ReportWriter(KubernetesClient client, BooleanSupplier leading, Duration every, int perFlush,
       int maxPending) {
@@ -144,6 +139,16 @@ public final class ReportWriter implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** One daemon thread at the lowest priority: how reports are written and pruned, off the admission path. */
+  static ScheduledExecutorService lowPriorityTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      thread.setPriority(Thread.MIN_PRIORITY);
+      return thread;
+    });
   }
 
   @Override
