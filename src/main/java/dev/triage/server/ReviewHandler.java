@@ -108,7 +108,7 @@ public final class ReviewHandler {
    * A DELETE removes the workload's report, as does an update no rule applies to any longer.
    */
   private void report(AdmissionRequest request, Decision decision) {
-    if (reports == ReportSink.OFF || request.dryRun() || !request.subResource().isEmpty() || !decision.response().allowed()) {
+    if (request.dryRun() || !request.subResource().isEmpty() || !decision.response().allowed()) {
       return;
     }
     if (ReportSubject.controlled(request.subject())) {
