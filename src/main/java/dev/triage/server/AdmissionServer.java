@@ -67,9 +67,8 @@ public final class AdmissionServer implements AutoCloseable {
   private final ReviewHandler handler;
   private final BooleanSupplier rulesReady;
   private final Config config;
-  private final OversizedBody oversized;
   private final InflightBytes inflight;
-  private final Shed shed;
+  private final EarlyAnswer early;
   private HttpServerOptions options;
   private final List<ReadinessCheck> readinessChecks = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
@@ -85,10 +84,9 @@ public final class AdmissionServer implements AutoCloseable {
     this.handler = handler;
     this.rulesReady = rulesReady;
     this.config = config;
-    // The rest of an oversized body is read and dropped for at most as long as a body may take.
-    this.oversized = new OversizedBody(vertx, config.limits().readTimeout());
     this.inflight = new InflightBytes(config.limits().maxInflightBytes());
-    this.shed = new Shed(vertx, config.limits().readTimeout());
+    // The rest of a body answered early is read and dropped for at most as long as a body may take.
+    this.early = new EarlyAnswer(vertx, config.limits().readTimeout());
     handler.inflight(inflight);
   }
 
@@ -292,11 +290,11 @@ public final class AdmissionServer implements AutoCloseable {
     }
     long length = contentLength(request.getHeader("Content-Length"));
     if (length > ReviewCodec.MAX_BODY_BYTES) {
-      oversized.reject(request);
+      early.tooLarge(request);
       return;
     }
     if (length >= 0 && !body.expect(length)) {
-      shed.answer(request, handler.shed(endpoint, inflight.limit()));
+      early.shed(request, handler.shed(endpoint, inflight.limit()));
       return;
     }
     long slowBody = vertx.setTimer(config.limits().readTimeout().toMillis(), t -> {
@@ -312,10 +310,10 @@ public final class AdmissionServer implements AutoCloseable {
       }
       received[0] += chunk.length();
       if (received[0] > ReviewCodec.MAX_BODY_BYTES) {
-        oversized.reject(request);
+        early.tooLarge(request);
       } else if (!body.append(chunk)) {
         vertx.cancelTimer(slowBody);
-        shed.answer(request, handler.shed(endpoint, inflight.limit()));
+        early.shed(request, handler.shed(endpoint, inflight.limit()));
       }
     });
     request.endHandler(done -> {
