@@ -95,7 +95,7 @@ public final class ReviewHandler {
     log.decided(endpoint, request, decision, outcomes, nanos);
     metrics.decided(endpoint, request, decision, outcomes, nanos);
     Reply reply = new Reply(200, ReviewCodec.write(request.uid(), decision.response()), true);
-    if (endpoint == Endpoint.VALIDATE) {
+    if (endpoint == Endpoint.VALIDATE && reports != ReportSink.OFF) {
       report(request, decision);
     }
     return reply;

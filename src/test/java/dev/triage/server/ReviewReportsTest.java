@@ -1,8 +1,10 @@
 package dev.triage.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.triage.admission.AdmissionRequest;
 import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.StaticClusterView;
 import dev.triage.reports.ReportSink;
@@ -38,7 +40,10 @@ class ReviewReportsTest {
 
   private final List<String> handed = new ArrayList<>();
   private final List<RuleResult> results = new ArrayList<>();
+  private final Metrics metrics = new Metrics();
   private ReviewHandler handler;
+  private Engine engine;
+  private DecisionLog log;
 
   @BeforeAll
   void handler() {
@@ -46,7 +51,7 @@ class ReviewReportsTest {
     Map<String, Object> onboarding = Map.of("apiVersion", "v1", "kind", "Namespace",
         "metadata", Map.of("name", "onboarding", "labels", Map.of("triage.dev/mode", "dry-run")));
     Clock clock = Clock.systemUTC();
-    Engine engine = new Engine(() -> rules, new StaticClusterView(List.of(onboarding), "default"), clock);
+    engine = new Engine(() -> rules, new StaticClusterView(List.of(onboarding), "default"), clock);
     ReportSink sink = new ReportSink() {
       @Override
       public void admitted(ReportSubject subject, List<RuleResult> admitted) {
@@ -59,9 +64,9 @@ class ReviewReportsTest {
         handed.add("deleted " + subject);
       }
     };
-    DecisionLog log = new DecisionLog(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+    log = new DecisionLog(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
         clock);
-    handler = new ReviewHandler(engine, log, new Metrics(), clock, sink);
+    handler = new ReviewHandler(engine, log, metrics, clock, sink);
   }
 
   private List<String> review(Endpoint endpoint, String namespace, String operation, boolean dryRun)
@@ -73,6 +78,12 @@ class ReviewReportsTest {
       throws Exception {
     handed.clear();
     results.clear();
+    handler.decide(endpoint, review(namespace, operation, dryRun, owners), Duration.ofSeconds(10));
+    return List.copyOf(handed);
+  }
+
+  private static AdmissionRequest review(String namespace, String operation, boolean dryRun, String owners)
+      throws Exception {
     String object = """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug-shell","namespace":"%s","uid":"u-1"%s},
           "spec":{"containers":%s}}""".formatted(namespace, owners, PRIVILEGED);
@@ -83,8 +94,7 @@ class ReviewReportsTest {
           "object":%s,"oldObject":%s,"dryRun":%s}}
         """.formatted(namespace, operation, operation.equals("DELETE") ? "null" : object,
         operation.equals("CREATE") ? "null" : object, dryRun);
-    handler.decide(endpoint, ReviewCodec.parse(body.getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(10));
-    return List.copyOf(handed);
+    return ReviewCodec.parse(body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -115,5 +125,18 @@ class ReviewReportsTest {
     assertEquals(List.of("deleted " + new ReportSubject("v1", "Pod", "onboarding", "debug-shell", "u-1")),
         review(Endpoint.VALIDATE, "onboarding", "DELETE", false));
     assertEquals(List.of(), review(Endpoint.VALIDATE, "onboarding", "DELETE", true), "a dry-run delete deletes nothing");
+  }
+
+  @Test
+  void resultsHandedOverAreCountedAndWithReportsOffNoneAre() throws Exception {
+    review(Endpoint.VALIDATE, "onboarding", "CREATE", false);
+    assertTrue(metrics.scrape().contains("triage_report_results_total{policy=\"restricted-security-context\""),
+        metrics::scrape);
+
+    Metrics off = new Metrics();
+    new ReviewHandler(engine, log, off, Clock.systemUTC(), ReportSink.OFF)
+        .decide(Endpoint.VALIDATE, review("onboarding", "CREATE", false, ""), Duration.ofSeconds(10));
+    assertTrue(off.scrape().contains("triage_admission_requests_total"), off::scrape);
+    assertFalse(off.scrape().contains("triage_report_results_total"), "reports off: nothing handed over, none counted");
   }
 }
