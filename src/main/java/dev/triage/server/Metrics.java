@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -50,6 +51,8 @@ public final class Metrics {
   private final AtomicInteger policies = new AtomicInteger();
   private final AtomicInteger ruleProblems = new AtomicInteger();
   private final Map<Endpoint, Timer> durations = new ConcurrentHashMap<>();
+  /** Every review's counters, found by their labels without Micrometer building and sorting tags each time. */
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
   private final MultiGauge exceptionExpiry = MultiGauge.builder("triage.exception.expiry").baseUnit("seconds")
       .description("seconds until the exception lapses; negative once it has").register(registry);
 
@@ -81,15 +84,14 @@ public final class Metrics {
         .record(nanos, TimeUnit.NANOSECONDS);
     String mode = decision.mode().label();
     for (Map.Entry<String, String> rule : outcomes.entrySet()) {
-      Counter.builder("triage.rule.decisions")
+      counter(List.of("decisions", rule.getKey(), mode, rule.getValue()), () -> Counter.builder("triage.rule.decisions")
           .description("what each matching policy did, by the namespace's mode")
-          .tags("policy", rule.getKey(), "mode", mode, "outcome", rule.getValue())
-          .register(registry).increment();
+          .tags("policy", rule.getKey(), "mode", mode, "outcome", rule.getValue())).increment();
     }
     for (String policy : decision.errors()) {
-      Counter.builder("triage.evaluation.errors")
+      counter(List.of("errors", policy), () -> Counter.builder("triage.evaluation.errors")
           .description("policies with an expression that could not be evaluated")
-          .tag("policy", policy).register(registry).increment();
+          .tag("policy", policy)).increment();
     }
   }
 
@@ -218,10 +220,17 @@ public final class Metrics {
   }
 
   private Counter requests(Endpoint endpoint, String kind, String operation, String decision) {
-    return Counter.builder("triage.admission.requests")
-        .description("admission requests by endpoint, kind, operation and outcome")
-        .tags("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT), "kind", kind, "operation", operation, "decision", decision)
-        .register(registry);
+    return counter(List.of("requests", endpoint.name(), kind, operation, decision),
+        () -> Counter.builder("triage.admission.requests")
+            .description("admission requests by endpoint, kind, operation and outcome")
+            .tags("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT), "kind", kind, "operation", operation,
+                "decision", decision));
+  }
+
+  /** The counter {@code key} names, registered by {@code builder} the first time. */
+  private Counter counter(List<String> key, Supplier<Counter.Builder> builder) {
+    Counter counter = counters.get(key);
+    return counter != null ? counter : counters.computeIfAbsent(key, k -> builder.get().register(registry));
   }
 
   private String bounded(String value) {
