@@ -18,12 +18,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs the hot paths before they serve, so the first review of a new replica is as fast as the
  * millionth: the engine on {@link WarmUpReviews}, round after round until rounds stop getting
- * faster or most of the time allowed has passed, then, at start only, the whole server path (TLS handshake, HTTP/1.1 keep-alive, parse, decide, write)
- * against a second server on a loopback port. Bounded by {@code budget}; zero turns it off.
+ * faster or most of the time allowed has passed, then, at start only, the whole server path (TLS
+ * handshakes, HTTP/2 and HTTP/1.1, parse, decide, write) against a second server on a loopback
+ * port. Bounded by {@code budget}; zero turns it off.
  *
  * <p>It cannot change a decision or be mistaken for traffic: it has its own engine over the same
  * rules (with a cluster view of the tests' own Namespaces and PodDisruptionBudgets, so no cluster
@@ -37,6 +39,8 @@ public final class WarmUp implements ReadinessCheck {
   /** The share of the budget the engine gets when the server path follows. */
   private static final double ENGINE_SHARE = 0.7;
   private static final Duration DECISION_BUDGET = Duration.ofSeconds(2);
+  /** Requests per connection in the server path's rounds. */
+  private static final int ROUND = 25;
 
   private final Vertx vertx;
   private final Path rulesDirectory;
@@ -138,9 +142,11 @@ public final class WarmUp implements ReadinessCheck {
   }
 
   /**
-   * The reviews to both endpoints over one keep-alive connection, round after round until the
-   * deadline or until rounds stop getting faster; at least one to each endpoint, so the path has
-   * run once whatever the budget.
+   * The reviews to both endpoints as callers send them: over HTTP/2 (what kube-apiserver
+   * negotiates) and HTTP/1.1, a round of {@link #ROUND} requests at a time on new connections
+   * (a TLS handshake each, as a new caller's first review), keep-alive within the round; round
+   * after round until the deadline or until rounds stop getting faster. At least one round runs,
+   * so the path has run whatever the budget.
    */
   private long server(ReviewHandler handler, WarmUpReviews reviews, long deadline) {
     if (reviews.bodies().isEmpty()) {
@@ -148,32 +154,35 @@ public final class WarmUp implements ReadinessCheck {
     }
     AdmissionServer server = new AdmissionServer(vertx, handler, () -> true, loopback);
     int port = server.start().await();
-    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
-        .setProtocolVersion(HttpVersion.HTTP_1_1).setSsl(true).setTrustAll(true).setVerifyHost(false)
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
     long done = 0;
+    int next = 0;
     Convergence rounds = new Convergence();
     try {
-      while (!rounds.flat()) {
+      while (!rounds.flat() && (done == 0 || System.nanoTime() - deadline < 0)) {
         rounds.start();
-        for (byte[] body : reviews.bodies()) {
-          for (Endpoint endpoint : Endpoint.values()) {
-            if (done >= Endpoint.values().length && System.nanoTime() - deadline >= 0) {
-              return done;
+        for (HttpVersion version : List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)) {
+          HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
+              .setProtocolVersion(version).setUseAlpn(true).setSsl(true).setTrustAll(true).setVerifyHost(false)
+              .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1).setHttp2MaxSize(1));
+          try {
+            for (int i = 0; i < ROUND; i++, next++) {
+              byte[] body = reviews.bodies().get(next / 2 % reviews.bodies().size());
+              Endpoint endpoint = Endpoint.values()[next % 2];
+              RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                  .setPort(port).setURI(endpoint.path() + "?timeout=10s").putHeader("Content-Type", "application/json");
+              client.request(post)
+                  .compose(request -> request.send(Buffer.buffer(body)))
+                  .compose(response -> response.body())
+                  .await();
+              done++;
             }
-            RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                .setURI(endpoint.path() + "?timeout=10s").putHeader("Content-Type", "application/json");
-            client.request(post)
-                .compose(request -> request.send(Buffer.buffer(body)))
-                .compose(response -> response.body())
-                .await();
-            done++;
+          } finally {
+            client.close().await();
           }
         }
         rounds.end();
       }
     } finally {
-      client.close().await();
       server.close();
     }
     return done;
