@@ -188,30 +188,38 @@ abstract class AdmissionScenarios {
 
   /**
    * Time the API server takes to answer a Deployment create (server-side dry run, so it can be
-   * repeated), with Triage's two webhooks called and in a namespace they skip; same run, same
-   * API server. Reported, not asserted: machines differ.
+   * repeated), with Triage's two webhooks called, with two webhooks that allow everything unread
+   * instead ({@link FloorWebhook}: what calling webhooks costs at all), and in a namespace no
+   * webhook reviews; same run, same API server. Reported, not asserted: machines differ.
    */
   @Test
   @Order(Integer.MAX_VALUE - 1)
-  void applyLatencyWithAndWithoutTriage() throws IOException {
+  void applyLatencyWithAndWithoutTriage() throws Exception {
     String reviewed = namespace("latency");
     String skipped = namespace("latency-skipped", "triage.dev/ignore=true");
+    String floored = namespace("latency-floor", "triage.dev/ignore=true", FloorWebhook.NAMESPACE_LABEL);
     String[] documents = documents("ehr-api.yaml");
-    for (String namespace : List.of(reviewed, skipped)) {
+    for (String namespace : List.of(reviewed, skipped, floored)) {
       Kubectl.Result budget = kubectl.apply(namespace, documents[0]);
       assertTrue(budget.ok(), budget::printed);
     }
     String deployment = documents[1];
     List<Long> with = new ArrayList<>();
+    List<Long> floor = new ArrayList<>();
     List<Long> without = new ArrayList<>();
-    for (int i = 0; i < 25; i++) {
-      with.add(createMillis(reviewed, deployment, true));
-      without.add(createMillis(skipped, deployment, false));
+    try (FloorWebhook webhooks = FloorWebhook.register(kubectl, pki)) {
+      for (int i = 0; i < 25; i++) {
+        with.add(createMillis(reviewed, deployment, true));
+        floor.add(createMillis(floored, deployment, false));
+        without.add(createMillis(skipped, deployment, false));
+      }
     }
     String report = "%s: Deployment create answered by the API server (server-side dry run, n=20 after 5 warm-up):"
         .formatted(getClass().getSimpleName())
-        + "%n  with Triage:    median %d ms, max %d ms%n  without Triage: median %d ms, max %d ms%n".formatted(
-            median(with), max(with), median(without), max(without));
+        + ("%n  with Triage:              median %d ms, max %d ms"
+        + "%n  with two floor webhooks:  median %d ms, max %d ms"
+        + "%n  without webhooks:         median %d ms, max %d ms%n").formatted(
+            median(with), max(with), median(floor), max(floor), median(without), max(without));
     System.out.print(report);
     Files.writeString(Path.of("target", "e2e-apply-latency-" + prefix() + ".txt"), report);
   }
