@@ -20,8 +20,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -93,6 +94,13 @@ public final class AdmissionServer implements AutoCloseable {
   /** Starts listening; completes with the bound port (useful with port 0). */
   public Future<Integer> start() {
     Limits limits = config.limits();
+    ServingCertificate serving;
+    try {
+      serving = PemFiles.pair(config.certificate().toString(), Files.readAllBytes(config.certificate()),
+          config.privateKey().toString(), Files.readAllBytes(config.privateKey()));
+    } catch (IOException | RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
@@ -101,9 +109,7 @@ public final class AdmissionServer implements AutoCloseable {
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
         // BoringSSL (netty-tcnative) when its native library loads: cheaper handshakes and records.
         .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(config.certificate().toString())
-            .setKeyPath(config.privateKey().toString()))
+        .setKeyCertOptions(KeyMaterial.of(serving))
         .setMaxInitialLineLength(8 * 1024)
         .setMaxHeaderSize(limits.maxHeaderBytes())
         .setInitialSettings(new Http2Settings()
@@ -133,10 +139,7 @@ public final class AdmissionServer implements AutoCloseable {
    * and connections already established finish on the certificate they started with.
    */
   public Future<Boolean> useCertificate(ServingCertificate serving) {
-    PemKeyCertOptions keyCert = new PemKeyCertOptions()
-        .setCertValue(Buffer.buffer(PemFiles.encodeCertificates(serving.chain())))
-        .setKeyValue(Buffer.buffer(PemFiles.encodePrivateKey(serving.privateKey())));
-    return server.updateSSLOptions(options.getSslOptions().copy().setKeyCertOptions(keyCert), true);
+    return server.updateSSLOptions(options.getSslOptions().copy().setKeyCertOptions(KeyMaterial.of(serving)), true);
   }
 
   /**
