@@ -145,8 +145,8 @@ public final class WarmUp implements ReadinessCheck {
    * The reviews to both endpoints as callers send them: over HTTP/2 (what kube-apiserver
    * negotiates) and HTTP/1.1, a round of {@link #ROUND} requests at a time on new connections
    * (a TLS handshake each, as a new caller's first review), keep-alive within the round; round
-   * after round until the deadline or until rounds stop getting faster. At least one round runs,
-   * so the path has run whatever the budget.
+   * after round until the deadline or until rounds stop getting faster; at least one review to
+   * each endpoint, so the path has run whatever the budget.
    */
   private long server(ReviewHandler handler, WarmUpReviews reviews, long deadline) {
     if (reviews.bodies().isEmpty()) {
@@ -158,7 +158,7 @@ public final class WarmUp implements ReadinessCheck {
     int next = 0;
     Convergence rounds = new Convergence();
     try {
-      while (!rounds.flat() && (done == 0 || System.nanoTime() - deadline < 0)) {
+      while (!rounds.flat()) {
         rounds.start();
         for (HttpVersion version : List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)) {
           HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
@@ -166,6 +166,9 @@ public final class WarmUp implements ReadinessCheck {
               .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1).setHttp2MaxSize(1));
           try {
             for (int i = 0; i < ROUND; i++, next++) {
+              if (done >= Endpoint.values().length && System.nanoTime() - deadline >= 0) {
+                return done;
+              }
               byte[] body = reviews.bodies().get(next / 2 % reviews.bodies().size());
               Endpoint endpoint = Endpoint.values()[next % 2];
               RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
