@@ -328,7 +328,7 @@ public final class AdmissionServer implements AutoCloseable {
   }
 
   /**
-   * Parses and decides on one worker (a large body takes tens of milliseconds to parse), within
+   * Parses on a worker (a large body takes tens of milliseconds), then decides on a worker within
    * the apiserver's timeout. The body's share of the bytes in flight is held until both the answer
    * is done with and the work on it has finished.
    */
@@ -347,34 +347,31 @@ public final class AdmissionServer implements AutoCloseable {
     });
     byte[] bytes = body.take();
     body.retain();
-    Duration timeout = timeout(request.getParam("timeout"));
-    vertx.<Reply>executeBlocking(() -> parseAndDecide(request, endpoint, bytes, timeout, answered), false)
-        .onComplete(result -> {
-          if (result.failed()) {
-            text(request, 500, "Triage failed to read this review (an internal error)");
-          } else if (result.result() != null) { // null: the deadline answered first, or the caller has gone
-            send(request, result.result());
-          }
-          body.release();
-          answered.run();
-        });
+    Runnable finished = () -> {
+      body.release();
+      answered.run();
+    };
+    vertx.<AdmissionRequest>executeBlocking(() -> handler.parse(endpoint, bytes), false).onComplete(parsed -> {
+      if (parsed.failed()) {
+        if (parsed.cause() instanceof BadReviewException bad) {
+          text(request, bad.status(), bad.getMessage());
+        } else {
+          text(request, 500, "Triage failed to read this review (an internal error)");
+        }
+        finished.run();
+      } else if (response.ended() || response.closed()) {
+        finished.run(); // the caller has gone
+      } else {
+        decide(request, endpoint, parsed.result(), answered, finished);
+      }
+    });
   }
 
-  /**
-   * On a worker: the answer to a review, or null when there is none to send. Evaluation stops at
-   * 80% of the apiserver's timeout; a timer answers by 90% at the latest, whatever the engine does.
-   */
-  private Reply parseAndDecide(HttpServerRequest request, Endpoint endpoint, byte[] bytes, Duration timeout,
-      Runnable answered) {
-    AdmissionRequest admission;
-    try {
-      admission = handler.parse(endpoint, bytes);
-    } catch (BadReviewException bad) {
-      return Reply.reason(bad.status(), bad.getMessage());
-    }
-    if (request.response().ended() || request.response().closed()) {
-      return null;
-    }
+  /** @param answered the review has its answer; @param finished the work on it has finished too */
+  private void decide(HttpServerRequest request, Endpoint endpoint, AdmissionRequest admission, Runnable answered,
+      Runnable finished) {
+    Duration timeout = timeout(request.getParam("timeout"));
+    // Stop evaluating at 80% of the apiserver's timeout; answer by 90% at the latest.
     Duration budget = timeout.multipliedBy(8).dividedBy(10);
     long answerBy = Math.max(1, timeout.multipliedBy(9).dividedBy(10).toMillis());
     Answer answer = new Answer();
@@ -385,13 +382,16 @@ public final class AdmissionServer implements AutoCloseable {
       }
       answered.run();
     });
-    try {
-      return handler.decide(endpoint, admission, budget, answer);
-    } catch (Throwable e) {
-      return handler.failed(endpoint, admission, e, answer);
-    } finally {
-      vertx.cancelTimer(timer);
-    }
+    vertx.<Reply>executeBlocking(() -> handler.decide(endpoint, admission, budget, answer), false)
+        .onComplete(result -> {
+          vertx.cancelTimer(timer);
+          Reply reply = result.succeeded() ? result.result()
+              : handler.failed(endpoint, admission, result.cause(), answer);
+          if (reply != null) { // null: the deadline answered first
+            send(request, reply);
+          }
+          finished.run();
+        });
   }
 
   private static boolean hasClientCertificate(HttpServerRequest request) {
