@@ -65,7 +65,10 @@ class DrainTest {
           HttpRequest.newBuilder(server.uri("/validate?timeout=2s")).header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(slowReview())).build(),
           HttpResponse.BodyHandlers.ofString());
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (server.server.reviewsInFlight() == 0) {
+        assertTrue(System.nanoTime() < deadline, "the slow review was never in flight; its answer: "
+            + (inFlight.isDone() ? inFlight.join().statusCode() + " " + inFlight.join().body() : "none yet"));
         Thread.sleep(10); // until the review is being evaluated
       }
       long started = System.nanoTime();
