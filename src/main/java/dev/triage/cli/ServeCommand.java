@@ -1,6 +1,5 @@
 package dev.triage.cli;
 
-import dev.triage.admission.ReviewCodec;
 import dev.triage.cluster.ClusterView;
 import dev.triage.cluster.LiveClusterView;
 import dev.triage.exceptions.Expiry;
@@ -100,9 +99,11 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Bytes as Kubernetes quantities write them: 8388608, 8192Ki, 8Mi, 1Gi. */
   static final class ByteQuantityConverter implements ITypeConverter<Long> {
+    private static final java.util.regex.Pattern QUANTITY = java.util.regex.Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?");
+
     @Override
     public Long convert(String value) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?").matcher(value);
+      java.util.regex.Matcher m = QUANTITY.matcher(value);
       if (!m.matches()) {
         throw new IllegalArgumentException("not a number of bytes: use e.g. 8Mi, 8192Ki or 8388608");
       }
@@ -250,6 +251,14 @@ final class ServeCommand implements Callable<Integer> {
     if (scanCpu < 1 || scanCpu > 100) {
       throw new ParameterException(spec.commandLine(), "--scan-cpu is a percentage of one core, 1 to 100");
     }
+    Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
+    if (maxInflightBytes != null) {
+      try {
+        limits = limits.withMaxInflightBytes(maxInflightBytes);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--max-inflight-bytes: " + e.getMessage());
+      }
+    }
     Metrics metrics = new Metrics();
     Clock clock = Clock.systemUTC();
     ServeLog serveLog = new ServeLog(err, clock);
@@ -289,13 +298,6 @@ final class ServeCommand implements Callable<Integer> {
     MetricsServer metricsServer = metricsPort == 0 ? null : new MetricsServer(vertx, metrics, host, metricsPort);
     if (metricsServer != null) {
       metricsServer.start().await();
-    }
-    Limits limits = new Limits(maxConnections, readTimeout, idleTimeout, Limits.DEFAULT.maxHeaderBytes());
-    if (maxInflightBytes != null && maxInflightBytes < ReviewCodec.MAX_BODY_BYTES) {
-      throw new ParameterException(spec.commandLine(), "--max-inflight-bytes must be at least 3Mi, the largest review");
-    }
-    if (maxInflightBytes != null) {
-      limits = limits.withMaxInflightBytes(maxInflightBytes);
     }
     AdmissionServer.Config config = new AdmissionServer.Config(host, port, certificates.cert(), certificates.key(),
         clientCa, limits);
