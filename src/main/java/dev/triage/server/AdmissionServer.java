@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -287,7 +288,7 @@ public final class AdmissionServer implements AutoCloseable {
       return;
     }
     String contentType = request.getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       text(request, 415, "unsupported content type: send application/json");
       return;
     }
@@ -306,13 +307,11 @@ public final class AdmissionServer implements AutoCloseable {
         text(request, 408, "request body did not arrive within " + config.limits().readTimeout().toMillis() + " ms");
       }
     });
-    int[] received = {0};
     request.handler(chunk -> {
       if (response.ended() || response.closed()) {
-        return; // answered already (408), or the caller has gone: the rest is dropped
+        return; // answered already (408, 413, 429), or the caller has gone: the rest is dropped
       }
-      received[0] += chunk.length();
-      if (received[0] > ReviewCodec.MAX_BODY_BYTES) {
+      if (body.length() + chunk.length() > ReviewCodec.MAX_BODY_BYTES) {
         early.tooLarge(request);
       } else if (!body.append(chunk)) {
         vertx.cancelTimer(slowBody);

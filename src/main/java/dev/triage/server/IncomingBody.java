@@ -49,6 +49,11 @@ final class IncomingBody {
     return true;
   }
 
+  /** The bytes of the body kept so far. */
+  int length() {
+    return length;
+  }
+
   /** The body read, handed over: this object keeps no reference to it. */
   byte[] take() {
     byte[] body = length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
