@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,14 +43,14 @@ public final class LiveClusterView implements ClusterView, AutoCloseable {
   private final Map<String, Map<String, Object>> namespaces = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Map<String, Object>>> budgets = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+      new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "triage-cluster-view");
     thread.setDaemon(true);
     return thread;
   });
   private volatile boolean stale;
-  private final List<Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
   private LiveClusterView(KubernetesClient client) {
     this.client = client;

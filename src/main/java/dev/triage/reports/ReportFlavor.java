@@ -1,5 +1,7 @@
 package dev.triage.reports;
 
+import java.util.List;
+
 /**
  * Which report group a cluster's dashboards read: {@code openreports.io} (the default, what
  * Kyverno writes since 1.15) or the older {@code wgpolicyk8s.io} that Policy Reporter also reads.
@@ -24,8 +26,8 @@ public enum ReportFlavor {
   }
 
   /** The namespaced kind, then the cluster-scoped one. */
-  public java.util.List<String> kinds() {
-    return java.util.List.of(namespacedKind, clusterKind);
+  public List<String> kinds() {
+    return List.of(namespacedKind, clusterKind);
   }
 
   /** The kind of the report for an object in {@code namespace} ("" for a cluster-scoped object). */

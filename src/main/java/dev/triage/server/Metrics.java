@@ -7,6 +7,7 @@ import dev.triage.reports.ReportWriter;
 import dev.triage.reports.RuleResult;
 import dev.triage.rules.Decision;
 import dev.triage.rules.RuleSnapshot;
+import dev.triage.scan.BackgroundScan;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -108,10 +109,9 @@ public final class Metrics {
   }
 
   void shed(Endpoint endpoint) {
-    Counter.builder("triage.requests.shed")
+    counter(List.of("shed", endpoint.name()), () -> Counter.builder("triage.requests.shed")
         .description("reviews answered 429, unread, because the bodies in flight would exceed --max-inflight-bytes")
-        .tag("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry).increment();
+        .tag("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT))).increment();
   }
 
   /** The request body bytes being read, parsed or decided, and the most there may be. */
@@ -189,7 +189,7 @@ public final class Metrics {
   }
 
   /** What the background scan has done: workloads reviewed, skipped (the rules or the writer failed), waiting. */
-  public void backgroundScan(java.util.function.Supplier<dev.triage.scan.BackgroundScan.Counts> counts) {
+  public void backgroundScan(Supplier<BackgroundScan.Counts> counts) {
     FunctionCounter.builder("triage.scan.workloads", counts, c -> c.get().scanned())
         .description("workloads the background scan reviewed").register(registry);
     FunctionCounter.builder("triage.scan.skipped", counts, c -> c.get().failed())
