@@ -1,10 +1,8 @@
 package dev.triage.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triage.server.LogLines;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +24,11 @@ class ContainerIT extends AdmissionScenarios {
    */
   @Test
   @Order(Integer.MAX_VALUE - 2)
-  void everyLineTheImageWritesIsJson() throws Exception {
+  void everyLineTheImageWritesIsJson() {
     String logs = ((TriageContainer) triage).logs();
-    ObjectMapper mapper = new ObjectMapper();
-    int decisions = 0;
-    for (String line : logs.lines().filter(line -> !line.isBlank()).toList()) {
-      JsonNode parsed;
-      try {
-        parsed = mapper.readTree(line);
-      } catch (Exception e) {
-        parsed = null;
-      }
-      if (parsed == null || !parsed.isObject() || !parsed.hasNonNull("time")) {
-        fail("not a JSON log line from the image: " + line);
-      }
-      decisions += "decision".equals(parsed.path("event").asText()) ? 1 : 0;
-    }
+    long decisions = LogLines.parse(logs, "the container's log").stream()
+        .filter(line -> "decision".equals(line.path("event").asText()))
+        .count();
     assertTrue(decisions > 0, "the image's log holds the reviews it decided: " + logs);
   }
 }

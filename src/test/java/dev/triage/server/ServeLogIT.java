@@ -5,10 +5,8 @@ import static dev.triage.server.Reviews.pod;
 import static dev.triage.server.Reviews.uid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.certs.PemFiles;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -71,19 +69,9 @@ class ServeLogIT {
     }
 
     List<String> events = new ArrayList<>();
-    ObjectMapper mapper = new ObjectMapper();
     for (Path stream : List.of(stdout, stderr)) {
-      for (String line : Files.readAllLines(stream)) {
-        JsonNode parsed;
-        try {
-          parsed = mapper.readTree(line);
-        } catch (Exception e) {
-          parsed = null;
-        }
-        if (parsed == null || !parsed.isObject() || !parsed.hasNonNull("time")) {
-          fail("not a JSON log line in " + stream.getFileName() + ": " + line);
-        }
-        events.add(parsed.path("event").asText(parsed.path("logger").asText()));
+      for (JsonNode line : LogLines.parse(Files.readString(stream), stream.getFileName().toString())) {
+        events.add(line.path("event").asText(line.path("logger").asText()));
       }
     }
     for (String event : List.of("certificate.development", "certificate.loaded", "listening", "warm-up", "decision",
