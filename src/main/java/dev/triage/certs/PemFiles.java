@@ -252,8 +252,14 @@ public final class PemFiles {
    * @throws TlsMaterialException with a message naming the files and what to change
    */
   public static ServingCertificate loadServingPair(Path certFile, Path keyFile, Clock clock) throws IOException {
-    return servingPair(certFile.toString(), read(certFile, EXPECTED_CERTIFICATE),
-        keyFile.toString(), read(keyFile, EXPECTED_KEY), clock.instant());
+    ServingCertificate pair = loadPair(certFile, keyFile);
+    checkValidity(certFile.toString(), pair.certificate(), clock.instant());
+    return pair;
+  }
+
+  /** Like {@link #pair}, read from the files: a chain and the key of its first certificate, whatever their dates. */
+  public static ServingCertificate loadPair(Path certFile, Path keyFile) throws IOException {
+    return pair(certFile.toString(), read(certFile, EXPECTED_CERTIFICATE), keyFile.toString(), read(keyFile, EXPECTED_KEY));
   }
 
   /**

@@ -47,6 +47,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,11 +102,11 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Bytes as Kubernetes quantities write them: 8388608, 8192Ki, 8Mi, 1Gi. */
   static final class ByteQuantityConverter implements ITypeConverter<Long> {
-    private static final java.util.regex.Pattern QUANTITY = java.util.regex.Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?");
+    private static final Pattern QUANTITY = Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?");
 
     @Override
     public Long convert(String value) {
-      java.util.regex.Matcher m = QUANTITY.matcher(value);
+      Matcher m = QUANTITY.matcher(value);
       if (!m.matches()) {
         throw new IllegalArgumentException("not a number of bytes: use e.g. 8Mi, 8192Ki or 8388608");
       }
@@ -242,7 +245,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean clusterGiven = kubeconfig != null || inCluster;
     Reports writing = reports != null ? reports : clusterGiven ? Reports.OPENREPORTS : Reports.OFF;
     if (writing != Reports.OFF && !clusterGiven) {
-      throw new ParameterException(spec.commandLine(), "--reports=" + writing.name().toLowerCase(java.util.Locale.ROOT)
+      throw new ParameterException(spec.commandLine(), "--reports=" + writing.name().toLowerCase(Locale.ROOT)
           + " writes to a cluster: give --kubeconfig or --in-cluster, or --reports=off");
     }
     if (reportBatch < 1) {

@@ -22,7 +22,6 @@ import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -97,8 +96,7 @@ public final class AdmissionServer implements AutoCloseable {
     Limits limits = config.limits();
     ServingCertificate serving;
     try {
-      serving = PemFiles.pair(config.certificate().toString(), Files.readAllBytes(config.certificate()),
-          config.privateKey().toString(), Files.readAllBytes(config.privateKey()));
+      serving = PemFiles.loadPair(config.certificate(), config.privateKey());
     } catch (IOException | RuntimeException e) {
       return Future.failedFuture(e);
     }

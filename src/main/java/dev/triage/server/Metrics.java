@@ -22,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +80,7 @@ public final class Metrics {
     requests(endpoint, request, outcome).increment();
     durations.computeIfAbsent(endpoint, e -> Timer.builder("triage.admission.duration")
         .description("time from a parsed AdmissionReview to its answer")
-        .tag("endpoint", e.name().toLowerCase(java.util.Locale.ROOT))
+        .tag("endpoint", e.name().toLowerCase(Locale.ROOT))
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
@@ -111,7 +112,7 @@ public final class Metrics {
   void shed(Endpoint endpoint) {
     counter(List.of("shed", endpoint.name()), () -> Counter.builder("triage.requests.shed")
         .description("reviews answered 429, unread, because the bodies in flight would exceed --max-inflight-bytes")
-        .tag("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT))).increment();
+        .tag("endpoint", endpoint.name().toLowerCase(Locale.ROOT))).increment();
   }
 
   /** The request body bytes being read, parsed or decided, and the most there may be. */
@@ -223,7 +224,7 @@ public final class Metrics {
     return counter(List.of("requests", endpoint.name(), kind, operation, decision),
         () -> Counter.builder("triage.admission.requests")
             .description("admission requests by endpoint, kind, operation and outcome")
-            .tags("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT), "kind", kind, "operation", operation,
+            .tags("endpoint", endpoint.name().toLowerCase(Locale.ROOT), "kind", kind, "operation", operation,
                 "decision", decision));
   }
 
